@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Listo.Orleans.Grains;
+
+namespace Listo.Orleans.Gateway.Apis;
+
+// The /v1 JSON shapes of API.md. Members typed string with RawJsonConverter carry JSON exactly as Listo sent it.
+
+public sealed record ClientResponse(
+    string ClientId,
+    string? Name,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? Address,
+    string OccurredAt,
+    string EventId)
+{
+    public static ClientResponse From(ClientSnapshot snapshot)
+    {
+        using var document = JsonDocument.Parse(snapshot.Data);
+        var address = document.RootElement.TryGetProperty("address", out var value) ? value.GetRawText() : null;
+        return new(snapshot.ClientId, snapshot.Name, address, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId);
+    }
+}
+
+public sealed record ClientWorkersResponse(string ClientId, IReadOnlyList<ClientWorkerLine> Workers)
+{
+    public static ClientWorkersResponse From(ClientWorkersView view)
+        => new(view.ClientId, view.Workers.Select(w => new ClientWorkerLine(w.WorkerId, w.WorkerProfileId, w.FullName, w.Stamp.OccurredAtText)).ToList());
+}
+
+public sealed record ClientWorkerLine(string WorkerId, string WorkerProfileId, string? FullName, string OccurredAt);
+
+public sealed record WorkerResponse(
+    string ClientId,
+    string WorkerId,
+    string WorkerProfileId,
+    string OccurredAt,
+    string EventId,
+    [property: JsonConverter(typeof(RawJsonConverter))] string Snapshot)
+{
+    public static WorkerResponse From(WorkerSnapshot snapshot)
+        => new(snapshot.ClientId, snapshot.WorkerId, snapshot.WorkerProfileId, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId, snapshot.Data);
+}
+
+public sealed record PersonResponse(string WorkerProfileId, string OccurredAt, ProfileResponse Profile, IReadOnlyList<EngagementResponse> Engagements)
+{
+    public static PersonResponse From(PersonView view)
+    {
+        var p = view.Profile;
+        return new(
+            view.WorkerProfileId,
+            view.Stamp.OccurredAtText,
+            new ProfileResponse(p.Email, p.FirstName, p.LastName, p.FullName, p.Phone, p.DateOfBirth, p.AddressJson),
+            view.Engagements.Select(e => new EngagementResponse(
+                e.ClientId, e.WorkerId, e.Stamp.OccurredAtText, e.Stamp.EventId, e.OrganizationUnitJson, e.OrganizationLocationJson, e.ContractsJson)).ToList());
+    }
+}
+
+public sealed record ProfileResponse(
+    string? Email,
+    string? FirstName,
+    string? LastName,
+    string? FullName,
+    string? Phone,
+    string? DateOfBirth,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? Address);
+
+public sealed record EngagementResponse(
+    string ClientId,
+    string WorkerId,
+    string OccurredAt,
+    string EventId,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? OrganizationUnit,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? OrganizationLocation,
+    [property: JsonConverter(typeof(RawJsonConverter))] string? Contracts);

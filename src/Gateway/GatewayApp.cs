@@ -1,0 +1,98 @@
+using Listo.Orleans.Gateway.Apis;
+using Listo.Orleans.Gateway.Configuration;
+using Listo.Orleans.Gateway.Health;
+using Listo.Orleans.Gateway.Webhooks;
+using Listo.Orleans.Hosting;
+using Listo.Orleans.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Listo.Orleans.Gateway;
+
+/// <summary>Builds the gateway: ASP.NET Core on two listeners with a co-hosted silo.</summary>
+public static class GatewayApp
+{
+    /// <summary>
+    /// Creates the application. <paramref name="configure"/> lets a host (a test) add configuration or
+    /// decorate services before the app is built; production passes nothing.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? console = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        if (builder.Environment.IsDevelopment())
+        {
+            DevelopmentDefaults.Apply(builder.Configuration, console ?? Console.Out);
+        }
+
+        ListoSilo.ValidateMode(builder.Configuration, builder.Environment);
+        var listeners = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var ingress = GatewayOptions.ParseEndpoint("Gateway:IngressUrl", listeners.IngressUrl);
+        var @internal = GatewayOptions.ParseEndpoint("Gateway:InternalUrl", listeners.InternalUrl);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(ingress, listen => Listeners.Tag(listen, Listener.Ingress));
+            kestrel.Listen(@internal, listen => Listeners.Tag(listen, Listener.Internal));
+        });
+
+        builder.UseOrleans(silo => silo.ConfigureListoSilo(builder.Configuration));
+
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddOptions<QueryApiOptions>().BindConfiguration(QueryApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QueryApiOptions>, QueryApiOptionsValidator>();
+        services.AddSingleton(sp =>
+        {
+            var webhooks = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
+            return new WebhookVerifier(
+                webhooks.Secrets.Where(s => !string.IsNullOrWhiteSpace(s)),
+                TimeSpan.FromSeconds(webhooks.ToleranceSeconds),
+                sp.GetService<TimeProvider>());
+        });
+        services.AddSingleton<WebhookReceiver>();
+        services.AddSingleton<BearerKeyFilter>();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound && context.ProblemDetails.Detail is null)
+            {
+                var request = context.HttpContext.Request;
+                context.ProblemDetails.Detail = $"There is no {request.Method} {request.Path} on this listener.";
+            }
+        });
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddListoHealth();
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseListenerSplit();
+        app.MapWebhooks();
+        app.MapQueryApi();
+        app.MapListoHealth();
+        return app;
+    }
+
+    /// <summary>Runs the gateway; a configuration error ends start-up with one line naming the key.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Create(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (StartupConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
+            return 2;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Listo.Orleans.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Listo.Orleans.Gateway.Health;
+
+/// <summary>
+/// Ready means: shutdown has not begun, this silo is Active in the cluster, and storage answered in time.
+/// </summary>
+internal sealed class ReadinessCheck(
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
+    IStorageProbe storage,
+    IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("Shutting down.");
+        }
+
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        if (status != SiloStatus.Active)
+        {
+            return HealthCheckResult.Unhealthy($"Silo {silo.SiloAddress} is {status}, not Active in the cluster.");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StorageTimeout);
+        try
+        {
+            await storage.ProbeAsync(timeout.Token);
+        }
+#pragma warning disable CA1031 // any failure to reach storage means not ready
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return HealthCheckResult.Unhealthy($"Storage ({storage.Description}) is not reachable: {ex.GetType().Name}.");
+        }
+
+        return HealthCheckResult.Healthy($"Silo Active; storage {storage.Description} reachable.");
+    }
+}
+
+internal static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddListoHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-storage", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapListoHealth(this IEndpointRouteBuilder app)
+    {
+        // Live: the process answers. Nothing else is checked, so a storage outage never restarts pods.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).OnListener(Listener.Both);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).OnListener(Listener.Both);
+        return app;
+    }
+}

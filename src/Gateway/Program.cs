@@ -1,0 +1,1 @@
+return await Listo.Orleans.Gateway.GatewayApp.RunAsync(args);

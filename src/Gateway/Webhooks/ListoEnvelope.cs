@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Listo.Orleans.Grains;
+
+namespace Listo.Orleans.Gateway.Webhooks;
+
+/// <summary>What an authentic body turned out to be.</summary>
+internal abstract record ParsedDelivery(string Type)
+{
+    /// <summary><c>worker.onboarded</c> or <c>worker.updated</c>, routed to the worker grain.</summary>
+    public sealed record Worker(string EventType, WorkerSnapshot Snapshot) : ParsedDelivery(EventType);
+
+    /// <summary><c>client.created</c>, routed to the client grain.</summary>
+    public sealed record Client(string EventType, ClientSnapshot Snapshot) : ParsedDelivery(EventType);
+
+    /// <summary>A complete envelope of a type or version this version does not apply: answered <c>ignored</c>.</summary>
+    public sealed record Ignored(string EventType, string Reason) : ParsedDelivery(EventType);
+
+    /// <summary>Not a usable envelope: answered 400 with <paramref name="Detail"/>.</summary>
+    public sealed record Invalid(string Detail) : ParsedDelivery("");
+}
+
+/// <summary>
+/// Reads the Listo envelope <c>{ id, type, specVersion, dataVersion, occurredAt, entity, data }</c> from an
+/// authentic body. <c>data</c> is kept as the exact JSON text received.
+/// </summary>
+internal static class ListoEnvelope
+{
+    public const string ClientCreated = "client.created";
+    public const string WorkerOnboarded = "worker.onboarded";
+    public const string WorkerUpdated = "worker.updated";
+
+    private const int SupportedVersion = 1;
+    private const int MaxIdLength = 256;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    public static ParsedDelivery Parse(ReadOnlyMemory<byte> body, string webhookId)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return new ParsedDelivery.Invalid($"The body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            return Parse(document.RootElement, webhookId);
+        }
+    }
+
+    private static ParsedDelivery Parse(JsonElement root, string webhookId)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Invalid("The body must be a JSON object (the Listo event envelope).");
+        }
+
+        if (!TryString(root, "id", out var id) || !TryString(root, "type", out var type)
+            || !TryInt(root, "specVersion", out var specVersion) || !TryInt(root, "dataVersion", out var dataVersion)
+            || !TryString(root, "occurredAt", out var occurredAtText)
+            || !root.TryGetProperty("entity", out var entity) || entity.ValueKind != JsonValueKind.Object
+            || !TryString(entity, "type", out var entityType) || !TryString(entity, "id", out var entityId)
+            || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            return Invalid("The envelope is incomplete: it needs id, type, specVersion and dataVersion (integers), occurredAt, entity { type, id } and a data object.");
+        }
+
+        if (!string.Equals(id, webhookId, StringComparison.Ordinal))
+        {
+            return Invalid($"The envelope id '{Truncate(id)}' differs from the webhook-id header '{webhookId}'.");
+        }
+
+        if (!TryInstant(occurredAtText, out var occurredAt))
+        {
+            return Invalid($"occurredAt '{Truncate(occurredAtText)}' is not an ISO-8601 instant with a UTC offset.");
+        }
+
+        var stamp = new EventStamp(id, occurredAt, occurredAtText);
+        var known = type is ClientCreated or WorkerOnboarded or WorkerUpdated;
+        if (!known || specVersion != SupportedVersion || dataVersion != SupportedVersion)
+        {
+            return new ParsedDelivery.Ignored(type, known
+                ? $"specVersion {specVersion} / dataVersion {dataVersion} of {type} is not applied by this version (supports {SupportedVersion})."
+                : $"Event type '{Truncate(type)}' is not applied by this version.");
+        }
+
+        return type == ClientCreated
+            ? ParseClient(type, stamp, entityType, entityId, data)
+            : ParseWorker(type, stamp, entityType, entityId, data);
+    }
+
+    private static ParsedDelivery ParseClient(string type, EventStamp stamp, string entityType, string entityId, JsonElement data)
+    {
+        if (entityType != "client")
+        {
+            return Invalid($"A {type} event must have entity.type 'client', got '{Truncate(entityType)}'.");
+        }
+
+        if (!TryId(data, "clientId", out var clientId, out var problem))
+        {
+            return Invalid(problem);
+        }
+
+        if (entityId != clientId)
+        {
+            return Invalid($"entity.id '{Truncate(entityId)}' differs from data.clientId '{clientId}'.");
+        }
+
+        TryString(data, "name", out var name);
+        return new ParsedDelivery.Client(type, new ClientSnapshot(clientId, stamp, name, data.GetRawText()));
+    }
+
+    private static ParsedDelivery ParseWorker(string type, EventStamp stamp, string entityType, string entityId, JsonElement data)
+    {
+        if (entityType != "worker")
+        {
+            return Invalid($"A {type} event must have entity.type 'worker', got '{Truncate(entityType)}'.");
+        }
+
+        if (!TryId(data, "clientId", out var clientId, out var problem)
+            || !TryId(data, "workerId", out var workerId, out problem)
+            || !TryId(data, "workerProfileId", out var workerProfileId, out problem))
+        {
+            return Invalid(problem);
+        }
+
+        if (entityId != workerId)
+        {
+            return Invalid($"entity.id '{Truncate(entityId)}' differs from data.workerId '{workerId}'.");
+        }
+
+        TryString(data, "fullName", out var fullName);
+        return new ParsedDelivery.Worker(type, new WorkerSnapshot(clientId, workerId, workerProfileId, stamp, fullName, data.GetRawText()));
+    }
+
+    private static ParsedDelivery.Invalid Invalid(string detail) => new(detail);
+
+    /// <summary>Ids become grain keys: non-empty, bounded, no separator, no white space or control characters.</summary>
+    private static bool TryId(JsonElement data, string name, out string value, out string problem)
+    {
+        problem = "";
+        if (!TryString(data, name, out value))
+        {
+            problem = $"data.{name} is required and must be a non-empty string.";
+            return false;
+        }
+
+        if (value.Length > MaxIdLength || value.AsSpan().IndexOfAnyInRange('\0', ' ') >= 0 || value.Contains(GrainKeys.Separator, StringComparison.Ordinal))
+        {
+            problem = $"data.{name} '{Truncate(value)}' is not a valid Listo id (at most {MaxIdLength} characters, no '/', spaces or control characters).";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryString(JsonElement element, string name, out string value)
+    {
+        value = element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String
+            ? property.GetString() ?? ""
+            : "";
+        return value.Length > 0;
+    }
+
+    private static bool TryInt(JsonElement element, string name, out int value)
+    {
+        value = 0;
+        return element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt32(out value);
+    }
+
+    /// <summary>An instant needs its offset: <c>Z</c> or <c>±hh:mm</c>. A local time is not an instant.</summary>
+    private static bool TryInstant(string text, out DateTimeOffset instant)
+    {
+        instant = default;
+        var hasOffset = text.EndsWith('Z') || text.EndsWith('z')
+            || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        return hasOffset
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant)
+            && text.Contains('T', StringComparison.Ordinal);
+    }
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
+}

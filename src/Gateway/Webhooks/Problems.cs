@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Listo.Orleans.Gateway.Webhooks;
+
+/// <summary>The problem+json answers of the gateway (RFC 9457): a stable type, a title, and a detail a person can act on.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult BadHeader(string detail) => Make(400, "webhook-header", "A webhook header is missing or malformed", detail);
+
+    public static ProblemHttpResult Unauthorized(string detail) => Make(401, "webhook-signature", "The delivery is not authentic", detail);
+
+    public static ProblemHttpResult InvalidEnvelope(string detail) => Make(400, "invalid-envelope", "The delivery is not a valid Listo event", detail);
+
+    public static ProblemHttpResult TooLarge(int maxBytes)
+        => Make(413, "body-too-large", "The body is too large", $"The body exceeds Webhooks:MaxBodyBytes ({maxBytes} bytes).");
+
+    public static ProblemHttpResult Unavailable(string detail) => Make(503, "unavailable", "The delivery cannot be stored now; retry later", detail);
+
+    public static ProblemHttpResult Unauthenticated()
+        => Make(401, "unauthenticated", "A bearer key is required", "Send Authorization: Bearer <key> with a key from QueryApi:Keys.");
+
+    public static ProblemHttpResult NotFound(string detail) => Make(404, "not-found", "Not found", detail);
+
+    private static ProblemHttpResult Make(int status, string type, string title, string detail)
+        => TypedResults.Problem(detail: detail, statusCode: status, title: title, type: "urn:listo-orleans:problem:" + type);
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using Listo.Orleans.Gateway.Configuration;
+using Listo.Orleans.Grains;
+using Listo.Orleans.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Listo.Orleans.Gateway.Webhooks;
+
+/// <summary>The answer to an applied, duplicate, stale or ignored delivery.</summary>
+public sealed record DeliveryAck(string Id, string Outcome);
+
+/// <summary>
+/// Receives one delivery: headers, size, signature over the raw bytes, envelope, then the grain that owns
+/// the entity. Answers 200 only once the outcome is durable.
+/// </summary>
+internal sealed partial class WebhookReceiver(
+    WebhookVerifier verifier,
+    IOptions<WebhookOptions> options,
+    IGrainFactory grains,
+    ILogger<WebhookReceiver> logger)
+{
+    private const string RetryAfterSeconds = "5";
+    private const int InitialBufferBytes = 16 * 1024;
+
+    private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
+    private readonly TimeSpan _applyTimeout = TimeSpan.FromSeconds(options.Value.ApplyTimeoutSeconds);
+
+    public async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> ReceiveAsync(HttpContext http)
+    {
+        var request = http.Request;
+        string? id = request.Headers[WebhookVerifier.IdHeader];
+        string? timestamp = request.Headers[WebhookVerifier.TimestampHeader];
+        string? signature = request.Headers[WebhookVerifier.SignatureHeader];
+
+        // Everything the headers alone can refuse is refused before a byte of the body is read.
+        var check = verifier.CheckHeaders(id, timestamp, signature);
+        if (!check.IsAuthentic)
+        {
+            return Reject(check, id);
+        }
+
+        if (request.ContentLength > _maxBodyBytes)
+        {
+            LogRejected(id!, "too_large", $"Content-Length {request.ContentLength}");
+            return Problems.TooLarge(_maxBodyBytes);
+        }
+
+        var (buffer, length) = await ReadBodyAsync(request.Body, request.ContentLength, http.RequestAborted);
+        try
+        {
+            if (length > _maxBodyBytes)
+            {
+                LogRejected(id!, "too_large", $"more than {_maxBodyBytes} bytes");
+                return Problems.TooLarge(_maxBodyBytes);
+            }
+
+            var verified = verifier.Verify(id, timestamp, signature, buffer.AsSpan(0, length));
+            if (!verified.IsAuthentic)
+            {
+                return Reject(verified, id);
+            }
+
+            var parsed = ListoEnvelope.Parse(buffer.AsMemory(0, length), id!);
+            return await RouteAsync(parsed, id!, http.RequestAborted);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, string id, CancellationToken aborted)
+    {
+        switch (parsed)
+        {
+            case ParsedDelivery.Invalid invalid:
+                LogRejected(id, "malformed", invalid.Detail);
+                return Problems.InvalidEnvelope(invalid.Detail);
+            case ParsedDelivery.Ignored ignored:
+                LogIgnored(id, ignored.Type, ignored.Reason);
+                return Ack(id, DeliveryOutcome.Ignored);
+        }
+
+        try
+        {
+            var apply = parsed switch
+            {
+                ParsedDelivery.Worker worker => grains.GetWorkerGrain(worker.Snapshot.ClientId, worker.Snapshot.WorkerId).ApplyAsync(worker.Snapshot),
+                ParsedDelivery.Client client => grains.GetClientGrain(client.Snapshot.ClientId).ApplyAsync(client.Snapshot),
+                _ => throw new InvalidOperationException($"Unrouted delivery {parsed.GetType().Name}."),
+            };
+            var outcome = await apply.WaitAsync(_applyTimeout, aborted);
+            LogApplied(id, parsed.Type, outcome);
+            return Ack(id, outcome);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The sender hung up; the grain finishes or fails on its own and Listo's retry converges.
+            throw;
+        }
+#pragma warning disable CA1031 // Any failure to make the delivery durable is answered 503 so Listo retries.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogApplyFailed(ex, id, parsed.Type);
+            var detail = ex is TimeoutException
+                ? $"The delivery was not durable within {_applyTimeout.TotalSeconds:0} s."
+                : "The cluster or its storage cannot take the write now.";
+            return Problems.Unavailable(detail);
+        }
+    }
+
+    private static Ok<DeliveryAck> Ack(string id, DeliveryOutcome outcome) => TypedResults.Ok(new DeliveryAck(id, outcome.ToWireName()));
+
+    private ProblemHttpResult Reject(VerificationResult result, string? id)
+    {
+        var (reason, problem) = result.Failure switch
+        {
+            VerificationFailure.MissingHeader or VerificationFailure.MalformedHeader => ("header", Problems.BadHeader(result.Detail!)),
+            VerificationFailure.TimestampOutOfTolerance => ("timestamp", Problems.Unauthorized(result.Detail!)),
+            _ => ("signature", Problems.Unauthorized(result.Detail!)),
+        };
+        LogRejected(id is { Length: <= WebhookVerifier.MaxIdLength } ? id : "(none)", reason, result.Detail!);
+        return problem;
+    }
+
+    /// <summary>
+    /// Reads the body into a pooled buffer, growing it up to one byte past the limit so an oversized body
+    /// is detected without ever being held whole.
+    /// </summary>
+    private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, long? contentLength, CancellationToken aborted)
+    {
+        var limit = _maxBodyBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(contentLength is > 0 ? contentLength.Value + 1 : InitialBufferBytes, limit));
+        var length = 0;
+        try
+        {
+            while (length < limit)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), aborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Rejected delivery {WebhookId}: {Reason}: {Detail}")]
+    private partial void LogRejected(string webhookId, string reason, string detail);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Ignored delivery {WebhookId} of type {EventType}: {Reason}")]
+    private partial void LogIgnored(string webhookId, string eventType, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Delivery {WebhookId} ({EventType}): {Outcome}")]
+    private partial void LogApplied(string webhookId, string eventType, DeliveryOutcome outcome);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Delivery {WebhookId} ({EventType}) could not be made durable; answered 503")]
+    private partial void LogApplyFailed(Exception exception, string webhookId, string eventType);
+}
+
+internal static class DeliveryOutcomeNames
+{
+    public static string ToWireName(this DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Applied => "applied",
+        DeliveryOutcome.Duplicate => "duplicate",
+        DeliveryOutcome.Stale => "stale",
+        DeliveryOutcome.Ignored => "ignored",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+}

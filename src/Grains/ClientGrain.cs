@@ -1,0 +1,91 @@
+namespace Listo.Orleans.Grains;
+
+/// <summary>
+/// One client: the newest <c>client.created</c> snapshot and the ids of its workers. Worker lines are derived
+/// from the worker grains (pushed by them, or read back after activation) and never stored here.
+/// </summary>
+internal sealed class ClientGrain(
+    [PersistentState(StateNames.Client, StateNames.Storage)] IPersistentState<ClientState> state)
+    : Grain, IClientGrain
+{
+    private const int LoadConcurrency = 64;
+
+    private readonly Dictionary<string, WorkerSummary> _workers = new(StringComparer.Ordinal);
+
+    async Task<DeliveryOutcome> IClientGrain.ApplyAsync(ClientSnapshot delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var key = this.GetPrimaryKeyString();
+        if (!string.Equals(key, delivery.ClientId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Client grain {key} was sent a snapshot of client {delivery.ClientId}.", nameof(delivery));
+        }
+
+        var held = state.State;
+        var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
+        if (outcome == DeliveryOutcome.Applied)
+        {
+            await state.ReplaceAsync(
+                new ClientState
+                {
+                    Snapshot = delivery,
+                    RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
+                    WorkerIds = held.WorkerIds,
+                },
+                DeactivateOnIdle);
+        }
+
+        return outcome;
+    }
+
+    async Task IClientGrain.IndexWorkerAsync(WorkerSummary worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        var held = state.State;
+        if (!held.WorkerIds.Contains(worker.WorkerId))
+        {
+            await state.ReplaceAsync(
+                new ClientState
+                {
+                    Snapshot = held.Snapshot,
+                    RecentEventIds = held.RecentEventIds,
+                    WorkerIds = new(held.WorkerIds, StringComparer.Ordinal) { worker.WorkerId },
+                },
+                DeactivateOnIdle);
+        }
+
+        _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
+    }
+
+    Task<ClientSnapshot?> IClientGrain.GetAsync() => Task.FromResult(state.State.Snapshot);
+
+    async Task<ClientWorkersView?> IClientGrain.GetWorkersAsync()
+    {
+        var held = state.State;
+        if (held.Snapshot is null && held.WorkerIds.Count == 0)
+        {
+            return null;
+        }
+
+        var clientId = this.GetPrimaryKeyString();
+        var missing = held.WorkerIds.Where(id => !_workers.ContainsKey(id)).ToList();
+        foreach (var batch in missing.Chunk(LoadConcurrency))
+        {
+            var loaded = await Task.WhenAll(batch.Select(id => GrainFactory.GetWorkerGrain(clientId, id).GetAsync()));
+            foreach (var snapshot in loaded)
+            {
+                if (snapshot is not null)
+                {
+                    _workers.SetIfNewer(snapshot.WorkerId, snapshot.ToSummary(), w => w.Stamp);
+                }
+            }
+        }
+
+        var lines = held.WorkerIds
+            .Order(StringComparer.Ordinal)
+            .Select(id => _workers.GetValueOrDefault(id))
+            .OfType<WorkerSummary>()
+            .ToList();
+        return new ClientWorkersView(clientId, lines);
+    }
+}

@@ -1,0 +1,68 @@
+namespace Listo.Orleans.Grains;
+
+/// <summary>
+/// One worker engagement. Non-reentrant: deliveries for one engagement apply one at a time, each durable
+/// before the next starts. The person and client grains derive from it and are driven after every write.
+/// </summary>
+internal sealed class WorkerGrain(
+    [PersistentState(StateNames.Worker, StateNames.Storage)] IPersistentState<WorkerState> state)
+    : Grain, IWorkerGrain
+{
+    // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
+    private WorkerSnapshot? _durable;
+
+    // True once the person and client hold the current snapshot. Memory only on purpose: after an activation
+    // (a crash, a move, a failed propagation) the next delivery of any outcome re-drives them.
+    private bool _downstreamInSync;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _durable = state.State.Snapshot;
+        return Task.CompletedTask;
+    }
+
+    async Task<DeliveryOutcome> IWorkerGrain.ApplyAsync(WorkerSnapshot delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var key = this.GetPrimaryKeyString();
+        if (!string.Equals(key, GrainKeys.Worker(delivery.ClientId, delivery.WorkerId), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Worker grain {key} was sent a snapshot of {delivery.ClientId}/{delivery.WorkerId}.", nameof(delivery));
+        }
+
+        var held = state.State;
+        var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
+        if (outcome == DeliveryOutcome.Applied)
+        {
+            var previous = held.Snapshot;
+            await state.ReplaceAsync(
+                new WorkerState { Snapshot = delivery, RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId) },
+                DeactivateOnIdle);
+            _durable = delivery;
+            _downstreamInSync = false;
+            if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
+            {
+                await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(delivery.ClientId, delivery.WorkerId);
+            }
+        }
+
+        // Writes across grains are not atomic: a duplicate (Listo's retry after our 5xx) re-drives the steps
+        // after the worker, and so does any delivery while they are not known to be in sync.
+        if (_durable is not null && (outcome != DeliveryOutcome.Stale || !_downstreamInSync))
+        {
+            await PropagateAsync(_durable);
+        }
+
+        return outcome;
+    }
+
+    Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
+
+    private async Task PropagateAsync(WorkerSnapshot snapshot)
+    {
+        await Task.WhenAll(
+            GrainFactory.GetPersonGrain(snapshot.WorkerProfileId).UpsertEngagementAsync(snapshot),
+            GrainFactory.GetClientGrain(snapshot.ClientId).IndexWorkerAsync(snapshot.ToSummary()));
+        _downstreamInSync = true;
+    }
+}

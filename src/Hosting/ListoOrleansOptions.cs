@@ -1,0 +1,19 @@
+namespace Listo.Orleans.Hosting;
+
+/// <summary>Cluster identity and ports, bound from the <c>Orleans</c> configuration section.</summary>
+public sealed class ListoOrleansOptions
+{
+    public const string Section = "Orleans";
+
+    /// <summary>Silos with the same cluster id (and storage) form one cluster.</summary>
+    public string ClusterId { get; set; } = "listo-dev";
+
+    /// <summary>Identifies the deployment's stored state; never changes for a deployment.</summary>
+    public string ServiceId { get; set; } = "listo";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for Orleans clients.</summary>
+    public int GatewayPort { get; set; } = 30000;
+}
