@@ -12,10 +12,15 @@ namespace Listo.Orleans.Gateway;
 public static class GatewayApp
 {
     /// <summary>
-    /// Creates the application. <paramref name="configure"/> lets a host (a test) add configuration or
-    /// decorate services before the app is built; production passes nothing.
+    /// Creates the application. <paramref name="configure"/> lets a host (a test) add configuration before
+    /// anything reads it, and <paramref name="configureSilo"/> decorate the silo after the shared configuration;
+    /// production passes neither.
     /// </summary>
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? console = null)
+    public static WebApplication Create(
+        string[] args,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<ISiloBuilder>? configureSilo = null,
+        TextWriter? console = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -36,7 +41,11 @@ public static class GatewayApp
             kestrel.Listen(@internal, listen => Listeners.Tag(listen, Listener.Internal));
         });
 
-        builder.UseOrleans(silo => silo.ConfigureListoSilo(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.ConfigureListoSilo(builder.Configuration);
+            configureSilo?.Invoke(silo);
+        });
 
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);

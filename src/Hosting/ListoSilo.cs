@@ -39,22 +39,29 @@ public static class ListoSilo
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
-
-        silo.Services.AddSingleton<ListoStorageSerializer>();
-        if (IsEmbedded(configuration))
-        {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddMemoryGrainStorage(StateNames.Storage);
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(StateNames.Storage)
-                .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
-            silo.Services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
-        }
-        else
+        if (!IsEmbedded(configuration))
         {
             throw new StartupConfigurationException(
                 $"{ConnectionStringKey} is set, but durable PostgreSQL mode is not available in this build yet.");
         }
 
+        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        return silo.AddListoStorage(configuration);
+    }
+
+    /// <summary>
+    /// The grain storage every Listo grain uses (<see cref="StateNames.Storage"/>) with the System.Text.Json
+    /// storage serializer, and the probe readiness asks. Clustering is configured separately.
+    /// </summary>
+    public static ISiloBuilder AddListoStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        silo.Services.AddSingleton<ListoStorageSerializer>();
+        silo.AddMemoryGrainStorage(StateNames.Storage);
+        silo.Services.AddOptions<MemoryGrainStorageOptions>(StateNames.Storage)
+            .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
+        silo.Services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
         return silo;
     }
 }

@@ -62,7 +62,7 @@ internal sealed partial class WebhookReceiver(
             }
 
             var parsed = ListoEnvelope.Parse(buffer.AsMemory(0, length), id!);
-            return await RouteAsync(parsed, id!, http.RequestAborted);
+            return await RouteAsync(parsed, id!, http);
         }
         finally
         {
@@ -70,8 +70,9 @@ internal sealed partial class WebhookReceiver(
         }
     }
 
-    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, string id, CancellationToken aborted)
+    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, string id, HttpContext http)
     {
+        var aborted = http.RequestAborted;
         switch (parsed)
         {
             case ParsedDelivery.Invalid invalid:
@@ -107,6 +108,7 @@ internal sealed partial class WebhookReceiver(
             var detail = ex is TimeoutException
                 ? $"The delivery was not durable within {_applyTimeout.TotalSeconds:0} s."
                 : "The cluster or its storage cannot take the write now.";
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;
             return Problems.Unavailable(detail);
         }
     }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of Listo.Orleans. On a fresh Debian machine with the .NET 10 SDK this is all the set-up:
+# it restores, builds and runs the whole suite, then prints 'N passed, N failed' as its last line.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+status=0
+dotnet test Listo.Orleans.sln --nologo -v quiet 2>&1 | tee "$log" || status=$?
+
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 100, Skipped: 0, Total: 100, ..."
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+
+if [ "$status" -eq 0 ] && [ "$((passed + failed))" -eq 0 ]; then
+  echo "No test ran: treating as a failure." >&2
+  status=1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$skipped test(s) were skipped: every test must run." >&2
+  status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before any test could report
+fi
+
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,32 @@
+using Listo.Orleans.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace Listo.Orleans.Tests.Support;
+
+/// <summary>Two in-process silos with the production storage configuration, shared by grain tests.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public StorageFaults Faults { get; } = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        var configuration = new ConfigurationBuilder().Build();
+        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
