@@ -90,6 +90,7 @@ public static class GatewayApp
         try
         {
             await using var app = Create(args);
+            await ListoSilo.RequireSchemaAsync(app.Configuration);
             await app.RunAsync();
             return 0;
         }

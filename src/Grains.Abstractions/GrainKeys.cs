@@ -1,20 +1,43 @@
 namespace Listo.Orleans.Grains;
 
-/// <summary>How entities map to grain keys, and typed accessors for callers.</summary>
+/// <summary>
+/// How entities map to grain keys, and typed accessors for callers. Every key carries a type prefix
+/// (<c>worker:</c>, <c>person:</c>, <c>client:</c>): Orleans' ADO.NET storage re-encodes string keys that happen
+/// to parse as hex integers or GUIDs, and a prefix makes that impossible for any Listo id.
+/// </summary>
 public static class GrainKeys
 {
     /// <summary>Separates client and worker ids in a worker key; Listo ids never contain it.</summary>
     public const char Separator = '/';
 
-    /// <summary>The worker engagement key: <c>{clientId}/{workerId}</c>.</summary>
-    public static string Worker(string clientId, string workerId) => string.Concat(clientId, "/", workerId);
+    public const string WorkerPrefix = "worker:";
+    public const string PersonPrefix = "person:";
+    public const string ClientPrefix = "client:";
+
+    /// <summary>The worker engagement key: <c>worker:{clientId}/{workerId}</c>.</summary>
+    public static string Worker(string clientId, string workerId) => string.Concat(WorkerPrefix, clientId, "/", workerId);
+
+    /// <summary>The person key: <c>person:{workerProfileId}</c>.</summary>
+    public static string Person(string workerProfileId) => PersonPrefix + workerProfileId;
+
+    /// <summary>The client key: <c>client:{clientId}</c>.</summary>
+    public static string Client(string clientId) => ClientPrefix + clientId;
+
+    /// <summary>The entity id inside a key made by this class.</summary>
+    public static string IdOf(string key, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.StartsWith(prefix, StringComparison.Ordinal)
+            ? key[prefix.Length..]
+            : throw new ArgumentException($"Grain key '{key}' does not start with '{prefix}'.", nameof(key));
+    }
 
     public static IWorkerGrain GetWorkerGrain(this IGrainFactory grains, string clientId, string workerId)
         => grains.GetGrain<IWorkerGrain>(Worker(clientId, workerId));
 
     public static IPersonGrain GetPersonGrain(this IGrainFactory grains, string workerProfileId)
-        => grains.GetGrain<IPersonGrain>(workerProfileId);
+        => grains.GetGrain<IPersonGrain>(Person(workerProfileId));
 
     public static IClientGrain GetClientGrain(this IGrainFactory grains, string clientId)
-        => grains.GetGrain<IClientGrain>(clientId);
+        => grains.GetGrain<IClientGrain>(Client(clientId));
 }

@@ -16,7 +16,7 @@ internal sealed class ClientGrain(
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var key = this.GetPrimaryKeyString();
-        if (!string.Equals(key, delivery.ClientId, StringComparison.Ordinal))
+        if (!string.Equals(key, GrainKeys.Client(delivery.ClientId), StringComparison.Ordinal))
         {
             throw new ArgumentException($"Client grain {key} was sent a snapshot of client {delivery.ClientId}.", nameof(delivery));
         }
@@ -67,7 +67,7 @@ internal sealed class ClientGrain(
             return null;
         }
 
-        var clientId = this.GetPrimaryKeyString();
+        var clientId = GrainKeys.IdOf(this.GetPrimaryKeyString(), GrainKeys.ClientPrefix);
         var missing = held.WorkerIds.Where(id => !_workers.ContainsKey(id)).ToList();
         foreach (var batch in missing.Chunk(LoadConcurrency))
         {

@@ -10,15 +10,21 @@ internal sealed class PersonGrain(
     : Grain, IPersonGrain
 {
     private readonly Dictionary<string, WorkerSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private string _personId = "";
     private PersonView? _view;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _personId = GrainKeys.IdOf(this.GetPrimaryKeyString(), GrainKeys.PersonPrefix);
+        return Task.CompletedTask;
+    }
 
     async Task IPersonGrain.UpsertEngagementAsync(WorkerSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var key = this.GetPrimaryKeyString();
-        if (!string.Equals(snapshot.WorkerProfileId, key, StringComparison.Ordinal))
+        if (!string.Equals(snapshot.WorkerProfileId, _personId, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Person grain {key} was sent a snapshot of person {snapshot.WorkerProfileId}.", nameof(snapshot));
+            throw new ArgumentException($"Person grain {_personId} was sent a snapshot of person {snapshot.WorkerProfileId}.", nameof(snapshot));
         }
 
         var engagements = state.State.Engagements;
@@ -85,7 +91,7 @@ internal sealed class PersonGrain(
             .Select(e => _snapshots.GetValueOrDefault(e.Key))
             .Where(s => s is not null && engagements.TryGetValue(s.ClientId, out var w) && w == s.WorkerId)
             .Select(s => s!);
-        _view = PersonViewBuilder.Build(this.GetPrimaryKeyString(), current);
+        _view = PersonViewBuilder.Build(_personId, current);
         return _view;
     }
 
@@ -102,7 +108,7 @@ internal sealed class PersonGrain(
     private async Task<WorkerSnapshot?> LoadAsync(string clientId, string workerId)
     {
         var snapshot = await GrainFactory.GetWorkerGrain(clientId, workerId).GetAsync();
-        return snapshot is not null && string.Equals(snapshot.WorkerProfileId, this.GetPrimaryKeyString(), StringComparison.Ordinal)
+        return snapshot is not null && string.Equals(snapshot.WorkerProfileId, _personId, StringComparison.Ordinal)
             ? snapshot
             : null;
     }

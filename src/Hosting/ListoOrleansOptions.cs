@@ -16,4 +16,10 @@ public sealed class ListoOrleansOptions
 
     /// <summary>Port for Orleans clients.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The address other silos and clients reach this silo at (a pod's IP in Kubernetes). Loopback by default,
+    /// so a local cluster never listens beyond this machine.
+    /// </summary>
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
 }

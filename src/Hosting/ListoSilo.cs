@@ -2,6 +2,7 @@ using Listo.Orleans.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using System.Net;
 using Orleans.Configuration;
 
 namespace Listo.Orleans.Hosting;
@@ -39,29 +40,90 @@ public static class ListoSilo
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
-        if (!IsEmbedded(configuration))
+        if (IsEmbedded(configuration))
         {
-            throw new StartupConfigurationException(
-                $"{ConnectionStringKey} is set, but durable PostgreSQL mode is not available in this build yet.");
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+        else
+        {
+            if (!IPAddress.TryParse(options.AdvertisedIPAddress, out var advertised))
+            {
+                throw new StartupConfigurationException($"Orleans:AdvertisedIPAddress must be an IP address, got '{options.AdvertisedIPAddress}'.");
+            }
+
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = advertised;
+                o.SiloPort = options.SiloPort;
+                o.GatewayPort = options.GatewayPort;
+            });
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = ListoDatabase.Invariant;
+                o.ConnectionString = DurableConnectionString(configuration);
+            });
         }
 
-        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         return silo.AddListoStorage(configuration);
     }
 
     /// <summary>
     /// The grain storage every Listo grain uses (<see cref="StateNames.Storage"/>) with the System.Text.Json
-    /// storage serializer, and the probe readiness asks. Clustering is configured separately.
+    /// storage serializer, and the probe readiness asks: PostgreSQL when configured, memory otherwise.
+    /// Clustering is configured separately.
     /// </summary>
     public static ISiloBuilder AddListoStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddSingleton<ListoStorageSerializer>();
-        silo.AddMemoryGrainStorage(StateNames.Storage);
-        silo.Services.AddOptions<MemoryGrainStorageOptions>(StateNames.Storage)
+        if (IsEmbedded(configuration))
+        {
+            silo.AddMemoryGrainStorage(StateNames.Storage);
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(StateNames.Storage)
+                .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
+            silo.Services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
+            return silo;
+        }
+
+        var connectionString = DurableConnectionString(configuration);
+        silo.AddAdoNetGrainStorage(StateNames.Storage, o =>
+        {
+            o.Invariant = ListoDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StateNames.Storage)
             .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
-        silo.Services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
+        silo.Services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
         return silo;
     }
+
+    /// <summary>The configured connection string with the defaults of <see cref="ListoDatabase.Normalize"/>.</summary>
+    public static string DurableConnectionString(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var raw = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            throw new StartupConfigurationException($"{ConnectionStringKey} is required for durable mode.");
+        }
+
+        try
+        {
+            return ListoDatabase.Normalize(raw, "listo-orleans");
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupConfigurationException($"{ConnectionStringKey} is not a valid Npgsql connection string: {ex.Message}");
+        }
+    }
+
+    /// <summary>In durable mode, fails with one line unless the schema this build needs is in place.</summary>
+    public static Task RequireSchemaAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
+        => IsEmbedded(configuration) ? Task.CompletedTask : ListoSchema.RequireCurrentAsync(DurableConnectionString(configuration), cancellationToken);
 }

@@ -99,7 +99,7 @@ public sealed class PersonAndClientGrainTests(ClusterFixture fixture)
     {
         var (client, worker, person) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr"), ListoEvents.NewId("lglsowpf"));
         var snapshot = ListoEvents.Snapshot(client, worker, person, ListoEvents.NewId("lglsoevt"), 10, "Capital City");
-        fixture.Faults.FailWrites(failingState, failingState == StateNames.Person ? person : client);
+        fixture.Faults.FailWrites(failingState, failingState == StateNames.Person ? GrainKeys.Person(person) : GrainKeys.Client(client));
 
         // The worker's own write lands, the person's or client's fails: the caller must see a failure (5xx).
         await Assert.ThrowsAnyAsync<Exception>(() => _grains.GetWorkerGrain(client, worker).ApplyAsync(snapshot));

@@ -193,7 +193,7 @@ public sealed class WebhookEndpointTests(GatewayFixture gateway) : IClassFixture
     {
         var (client, worker, person) = Ids();
         var envelope = ListoEvents.Worker(ListoEvents.NewId("lglsoevt"), ListoEvents.At(0), ListoEvents.WorkerData(client, worker, person, city: "North Haverbrook"));
-        gateway.Faults.FailWrites(StateNames.Person, person);
+        gateway.Faults.FailWrites(StateNames.Person, GrainKeys.Person(person));
 
         using (var response = await gateway.PostAsync(envelope))
         {
