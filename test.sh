@@ -5,7 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pg_dir=.data/pg-test
+pg_port=${LISTO_TEST_PG_PORT:-55433}
+cleanup() { rm -f "$log"; scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# The storage tests need a real PostgreSQL: a private server on loopback, installed from Debian's package
+# when missing (as root, e.g. in CI), started under .data/ and stopped when the run ends.
+if [ -z "${LISTO_TEST_POSTGRES:-}" ]; then
+  server=$(scripts/postgres.sh start "$pg_dir" "$pg_port")
+  export LISTO_TEST_POSTGRES="${server/Database=listo/Database=postgres}"
+fi
 
 status=0
 dotnet test Listo.Orleans.sln --nologo -v quiet 2>&1 | tee "$log" || status=$?

@@ -1,0 +1,102 @@
+using Listo.Orleans.Hosting;
+using Listo.Orleans.Tests.Support;
+using Npgsql;
+
+namespace Listo.Orleans.Tests.Durable;
+
+public sealed class SchemaTests
+{
+    [Fact]
+    public async Task MigrateTwice_TheSecondRunChangesNothing_AndSaysSo()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("schema");
+        var first = new StringWriter();
+        var second = new StringWriter();
+
+        Assert.Equal(ListoSchema.RequiredVersion, await ListoSchema.MigrateAsync(connectionString, first));
+        var before = await SnapshotAsync(connectionString);
+        Assert.Equal(ListoSchema.RequiredVersion, await ListoSchema.MigrateAsync(connectionString, second));
+
+        Assert.Contains("Applied migration 0001", first.ToString(), StringComparison.Ordinal);
+        Assert.Contains("nothing to apply", second.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task ConcurrentMigrations_AreSerialized_AndBothSucceed()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("schema");
+
+        var versions = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ListoSchema.MigrateAsync(connectionString, TextWriter.Null)));
+
+        Assert.All(versions, v => Assert.Equal(ListoSchema.RequiredVersion, v));
+        Assert.Equal($"migrations={ListoSchema.RequiredVersion}", (await SnapshotAsync(connectionString)).Split(' ')[0]);
+    }
+
+    [Fact]
+    public async Task MissingSchema_StopsTheSiloAtStart_WithOneLineNamingTheFix()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("schema");
+
+        var ex = await Assert.ThrowsAsync<StartupConfigurationException>(() => ListoSchema.RequireCurrentAsync(connectionString));
+        Assert.Contains("migrate", ex.Message, StringComparison.Ordinal);
+
+        await using var silo = GatewayProcess.StartSilo(GatewayProcess.ClusterSettings(connectionString, "schema-missing"));
+        var exited = await WaitForExitAsync(silo, TimeSpan.FromSeconds(60));
+        Assert.True(exited, "the silo should refuse to start without the schema");
+        var lines = silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("schema is missing", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("listo_grain_state", await TablesAsync(connectionString), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OlderSchema_IsRefused()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("schema");
+        await ExecuteAsync(connectionString, "DELETE FROM listo_schema_migrations");
+
+        var ex = await Assert.ThrowsAsync<StartupConfigurationException>(() => ListoSchema.RequireCurrentAsync(connectionString));
+        Assert.Contains($"at version 0, this build needs {ListoSchema.RequiredVersion}", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> WaitForExitAsync(ChildProcess process, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!process.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        return process.HasExited;
+    }
+
+    private static async Task<string> SnapshotAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT 'migrations=' || (SELECT count(*) FROM listo_schema_migrations)
+                || ' queries=' || (SELECT count(*) FROM orleansquery)
+                || ' query-text=' || (SELECT md5(string_agg(querykey || querytext, '' ORDER BY querykey)) FROM orleansquery)
+                || ' tables=' || (SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public')
+            """, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<string> TablesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT coalesce(string_agg(tablename, ','), '') FROM pg_tables WHERE schemaname = 'public'", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
