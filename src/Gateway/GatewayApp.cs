@@ -90,6 +90,10 @@ public static class GatewayApp
         try
         {
             await using var app = Create(args);
+
+            // Resolving the options runs their validators now, so a missing key is one line, not a host failure log.
+            _ = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<QueryApiOptions>>().Value;
             await ListoSilo.RequireSchemaAsync(app.Configuration);
             await app.RunAsync();
             return 0;

@@ -64,6 +64,21 @@ internal sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>Waits for the process to end on its own; returns its exit code, or null on timeout.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flush, exactly what a crash or an OOM kill does.</summary>
     public async Task KillHardAsync()
     {
