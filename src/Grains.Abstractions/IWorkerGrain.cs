@@ -29,6 +29,14 @@ public interface IPersonGrain : IGrainWithStringKey
     [Alias("upsert-engagement")]
     Task UpsertEngagementAsync(WorkerSnapshot snapshot);
 
+    /// <summary>
+    /// Refreshes the derived snapshot of an engagement this person already has, without a write, so it never
+    /// waits behind the person's writes. False when the engagement is not a known one: call
+    /// <see cref="UpsertEngagementAsync"/> instead.
+    /// </summary>
+    [Alias("refresh-engagement"), AlwaysInterleave]
+    Task<bool> RefreshEngagementAsync(WorkerSnapshot snapshot);
+
     /// <summary>Forgets an engagement whose worker now belongs to another person; idempotent.</summary>
     [Alias("remove-engagement")]
     Task RemoveEngagementAsync(string clientId, string workerId);
@@ -49,6 +57,13 @@ public interface IClientGrain : IGrainWithStringKey
     /// <summary>Adds a worker to the index or refreshes its line; idempotent.</summary>
     [Alias("index-worker")]
     Task IndexWorkerAsync(WorkerSummary worker);
+
+    /// <summary>
+    /// Refreshes the line of a worker already in the index, without a write, so it never waits behind the
+    /// client's writes. False when the worker is not indexed yet: call <see cref="IndexWorkerAsync"/> instead.
+    /// </summary>
+    [Alias("refresh-worker"), AlwaysInterleave]
+    Task<bool> RefreshWorkerAsync(WorkerSummary worker);
 
     /// <summary>The client's snapshot, or null when no <c>client.created</c> was applied.</summary>
     [Alias("get"), ReadOnly]

@@ -57,6 +57,18 @@ internal sealed class ClientGrain(
         _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
     }
 
+    Task<bool> IClientGrain.RefreshWorkerAsync(WorkerSummary worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        if (!state.State.WorkerIds.Contains(worker.WorkerId))
+        {
+            return Task.FromResult(false);
+        }
+
+        _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
+        return Task.FromResult(true);
+    }
+
     Task<ClientSnapshot?> IClientGrain.GetAsync() => Task.FromResult(state.State.Snapshot);
 
     async Task<ClientWorkersView?> IClientGrain.GetWorkersAsync()

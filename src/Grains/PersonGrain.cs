@@ -51,6 +51,20 @@ internal sealed class PersonGrain(
         _view = null;
     }
 
+    Task<bool> IPersonGrain.RefreshEngagementAsync(WorkerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (!state.State.Engagements.TryGetValue(snapshot.ClientId, out var workerId)
+            || !string.Equals(workerId, snapshot.WorkerId, StringComparison.Ordinal)
+            || !string.Equals(snapshot.WorkerProfileId, _personId, StringComparison.Ordinal))
+        {
+            return Task.FromResult(false);
+        }
+
+        Remember(snapshot);
+        return Task.FromResult(true);
+    }
+
     async Task IPersonGrain.RemoveEngagementAsync(string clientId, string workerId)
     {
         var engagements = state.State.Engagements;

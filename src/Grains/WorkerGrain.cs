@@ -11,8 +11,9 @@ internal sealed class WorkerGrain(
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
 
-    // True once the person and client hold the current snapshot. Memory only on purpose: after an activation
-    // (a crash, a move, a failed propagation) the next delivery of any outcome re-drives them.
+    // True once the person and client durably hold this engagement (membership and index entry). Memory only on
+    // purpose: after an activation (a crash, a move) or a failed propagation, the next delivery of any outcome
+    // takes the durable path again.
     private bool _downstreamInSync;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -39,9 +40,9 @@ internal sealed class WorkerGrain(
                 new WorkerState { Snapshot = delivery, RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId) },
                 DeactivateOnIdle);
             _durable = delivery;
-            _downstreamInSync = false;
             if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
             {
+                _downstreamInSync = false;
                 await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(delivery.ClientId, delivery.WorkerId);
             }
         }
@@ -60,9 +61,20 @@ internal sealed class WorkerGrain(
 
     private async Task PropagateAsync(WorkerSnapshot snapshot)
     {
-        await Task.WhenAll(
-            GrainFactory.GetPersonGrain(snapshot.WorkerProfileId).UpsertEngagementAsync(snapshot),
-            GrainFactory.GetClientGrain(snapshot.ClientId).IndexWorkerAsync(snapshot.ToSummary()));
+        var person = GrainFactory.GetPersonGrain(snapshot.WorkerProfileId);
+        var client = GrainFactory.GetClientGrain(snapshot.ClientId);
+        var summary = snapshot.ToSummary();
+
+        // Steady state: person and client already hold this engagement, so only their derived caches change.
+        // Those calls interleave and write nothing, so they never queue behind a busy client's writes.
+        // Anything else (first snapshot, after an activation, a membership they lack) takes the durable path.
+        var refreshed = _downstreamInSync
+            && (await Task.WhenAll(person.RefreshEngagementAsync(snapshot), client.RefreshWorkerAsync(summary))).All(done => done);
+        if (!refreshed)
+        {
+            await Task.WhenAll(person.UpsertEngagementAsync(snapshot), client.IndexWorkerAsync(summary));
+        }
+
         _downstreamInSync = true;
     }
 }

@@ -69,6 +69,24 @@ public sealed class PersonAndClientGrainTests(ClusterFixture fixture)
         Assert.Null(await _grains.GetClientGrain(client).GetAsync());
     }
 
+    /// <summary>Steady-state updates refresh person and client without a write; reads still see them at once.</summary>
+    [Fact]
+    public async Task SteadyStateUpdate_IsVisibleImmediately_InThePersonAndTheClientList()
+    {
+        var (client, worker, person) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr"), ListoEvents.NewId("lglsowpf"));
+        var grain = _grains.GetWorkerGrain(client, worker);
+        await grain.ApplyAsync(ListoEvents.Snapshot(client, worker, person, ListoEvents.NewId("lglsoevt"), 10, "first"));
+        Assert.NotNull(await _grains.GetClientGrain(client).GetWorkersAsync());
+        Assert.NotNull(await _grains.GetPersonGrain(person).GetAsync());
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await grain.ApplyAsync(ListoEvents.Snapshot(client, worker, person, ListoEvents.NewId("lglsoevt"), 10 + i, "update-" + i));
+            Assert.Equal("update-" + i, ListoEvents.CityOfAddress((await _grains.GetPersonGrain(person).GetAsync())!.Profile.AddressJson!));
+            Assert.Equal(ListoEvents.At(10 + i), Assert.Single((await _grains.GetClientGrain(client).GetWorkersAsync())!.Workers).Stamp.OccurredAtText);
+        }
+    }
+
     [Fact]
     public async Task ClientCreated_AppliesNewest_DuplicateAndStaleChangeNothing()
     {
