@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Listo.Orleans.Webhooks;
+
+namespace Listo.Bench.LoadGen;
+
+/// <summary>What one run measured.</summary>
+internal sealed record RunResult(
+    string Name,
+    int Deliveries,
+    int Reads,
+    double Seconds,
+    double DeliveriesPerSecond,
+    double ReadsPerSecond,
+    Percentiles AckLatencyMs,
+    Percentiles ReadLatencyMs,
+    Dictionary<string, int> Outcomes,
+    int Errors,
+    string? FirstError,
+    int WorkersChecked,
+    int Mismatches,
+    double TargetRate);
+
+internal sealed record Percentiles(double P50, double P90, double P99, double Max)
+{
+    public static Percentiles Of(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return new(0, 0, 0, 0);
+        }
+
+        values.Sort();
+        double At(double q) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(q * values.Count) - 1)];
+        return new(At(0.50), At(0.90), At(0.99), values[^1]);
+    }
+}
+
+internal sealed class Runner(Options options, Workload workload) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = Math.Max(options.Concurrency, 16) * 2,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+    })
+    { Timeout = TimeSpan.FromSeconds(30) };
+
+    private readonly ConcurrentBag<double> _ackLatency = [];
+    private readonly ConcurrentBag<double> _readLatency = [];
+    private readonly ConcurrentDictionary<string, int> _outcomes = new();
+    private int _errors;
+    private string? _firstError;
+
+    public async Task<RunResult> RunAsync()
+    {
+        // Interleave reads of already-delivered workers with the deliveries, at the configured share.
+        var random = new Random(options.Seed + 1);
+        var operations = new List<(Delivery? Delivery, int ReadIndex)>(workload.Deliveries.Count * 2);
+        var readsPerDelivery = options.ReadShare / (1 - options.ReadShare);
+        var readCredit = 0.0;
+        foreach (var delivery in workload.Deliveries)
+        {
+            operations.Add((delivery, -1));
+            readCredit += readsPerDelivery;
+            for (; readCredit >= 1; readCredit--)
+            {
+                operations.Add((null, random.Next(workload.Workers.Count)));
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        if (options.Rate > 0)
+        {
+            await OpenLoopAsync(operations, clock);
+        }
+        else
+        {
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < operations.Count)
+                {
+                    await ExecuteAsync(operations[i], Stopwatch.GetTimestamp());
+                }
+            }));
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var (checkedWorkers, mismatches) = options.Check ? await CheckFinalStateAsync() : (0, 0);
+
+        // Read phase: the state every service queries, at full concurrency, once ingest is done.
+        var readSeconds = 0.0;
+        if (options.ReadCount > 0)
+        {
+            _readLatency.Clear();
+            var reads = Enumerable.Range(0, options.ReadCount).Select(_ => ((Delivery?)null, random.Next(workload.Workers.Count))).ToList();
+            var next = -1;
+            var readClock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < reads.Count)
+                {
+                    await ExecuteAsync(reads[i], Stopwatch.GetTimestamp());
+                }
+            }));
+            readSeconds = readClock.Elapsed.TotalSeconds;
+        }
+
+        return new RunResult(
+            options.Name, workload.Deliveries.Count, _readLatency.Count, seconds,
+            _ackLatency.Count / seconds, readSeconds > 0 ? _readLatency.Count / readSeconds : 0,
+            Percentiles.Of([.. _ackLatency]), Percentiles.Of([.. _readLatency]),
+            new Dictionary<string, int>(_outcomes), _errors, _firstError, checkedWorkers, mismatches, options.Rate);
+    }
+
+    /// <summary>Fixed rate: operations start on schedule whatever the responses do; latency counts from the schedule.</summary>
+    private async Task OpenLoopAsync(List<(Delivery? Delivery, int ReadIndex)> operations, Stopwatch clock)
+    {
+        var operationsPerSecond = options.Rate * operations.Count / workload.Deliveries.Count;
+        var inFlight = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var due = started + (long)(i / operationsPerSecond * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            inFlight.Add(ExecuteAsync(operations[i], due));
+            if (inFlight.Count > 4096)
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+        _ = clock;
+    }
+
+    private async Task ExecuteAsync((Delivery? Delivery, int ReadIndex) operation, long scheduled)
+    {
+        try
+        {
+            if (operation.Delivery is { } delivery)
+            {
+                await DeliverAsync(delivery, scheduled);
+            }
+            else
+            {
+                var (client, worker, _) = workload.Workers[operation.ReadIndex];
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Reads, $"/v1/clients/{client}/workers/{worker}"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+                using var response = await _http.SendAsync(request);
+                await response.Content.LoadIntoBufferAsync();
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound)
+                {
+                    _readLatency.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+                }
+                else
+                {
+                    Fail($"read {(int)response.StatusCode}");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            Fail(ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private async Task DeliverAsync(Delivery delivery, long scheduled)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Ingress, "/webhooks/listo")) { Content = new ByteArrayContent(delivery.Body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookVerifier.IdHeader, delivery.Id);
+        request.Headers.TryAddWithoutValidation(WebhookVerifier.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookVerifier.SignatureHeader, WebhookSigner.Sign(options.Secret, delivery.Id, timestamp, delivery.Body));
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Fail($"delivery {delivery.Id}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+            return;
+        }
+
+        _ackLatency.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+        using var json = JsonDocument.Parse(body);
+        _outcomes.AddOrUpdate(json.RootElement.GetProperty("outcome").GetString()!, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Reads every worker back; its event id must be the newest the stream implies.</summary>
+    private async Task<(int Checked, int Mismatches)> CheckFinalStateAsync()
+    {
+        var mismatches = 0;
+        var expected = workload.ExpectedWorkers.ToList();
+        await Parallel.ForEachAsync(expected, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (entry, ct) =>
+        {
+            var ((client, worker), (_, id)) = entry;
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Reads, $"/v1/clients/{client}/workers/{worker}"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+            using var response = await _http.SendAsync(request, ct);
+            var held = response.StatusCode == HttpStatusCode.OK
+                ? JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("eventId").GetString()
+                : $"HTTP {(int)response.StatusCode}";
+            if (held != id)
+            {
+                if (Interlocked.Increment(ref mismatches) <= 5)
+                {
+                    await Console.Error.WriteLineAsync($"mismatch {client}/{worker}: expected {id}, holds {held}");
+                }
+            }
+        });
+        return (expected.Count, mismatches);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private void Fail(string message)
+    {
+        Interlocked.Increment(ref _errors);
+        Interlocked.CompareExchange(ref _firstError, message, null);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Listo.Bench.LoadGen;
+
+/// <summary>One delivery: its body bytes and the entity it addresses.</summary>
+internal sealed record Delivery(string Id, byte[] Body, string ClientId, string? WorkerId, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A Listo stream like a bulk import: clients are created, people are engaged at 1–3 clients (so each profile
+/// change fans out into one worker.updated per client), each worker gets several versions. Arrival is mostly
+/// in order with local reordering, plus duplicate retries and late (stale) retries of older versions.
+/// </summary>
+internal sealed class Workload
+{
+    public required List<Delivery> Deliveries { get; init; }
+
+    public required Dictionary<(string Client, string Worker), (DateTimeOffset At, string Id)> ExpectedWorkers { get; init; }
+
+    public required List<(string Client, string Worker, string Person)> Workers { get; init; }
+
+    public int DistinctEvents { get; init; }
+
+    public static Workload Generate(Options o)
+    {
+        var random = new Random(o.Seed);
+        var run = o.RunTag;
+        var start = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        var clients = Enumerable.Range(0, o.Clients).Select(i => $"lglsocli_{run}c{i:D4}").ToList();
+        var events = new List<Delivery>();
+        foreach (var client in clients)
+        {
+            var data = new JsonObject
+            {
+                ["clientId"] = client,
+                ["name"] = $"Client {client}",
+                ["address"] = new JsonObject { ["address1"] = "Emile Bypass", ["address2"] = null, ["city"] = "Horaciofort", ["isoCountryCode"] = "ET", ["postalCode"] = "61092-4164", ["zoneCode"] = null },
+            };
+            events.Add(Make($"lglsoevt_{run}k{client[^4..]}", "client.created", start, "client", client, data, client, null));
+        }
+
+        var workers = new List<(string, string, string)>();
+        var tick = 0;
+        for (var p = 0; p < o.People; p++)
+        {
+            var person = $"lglsowpf_{run}p{p:D6}";
+            var engaged = clients.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
+            var mine = engaged.Select((c, i) => (Client: c, Worker: $"lglsowpr_{run}w{p:D6}x{i}")).ToList();
+            workers.AddRange(mine.Select(m => (m.Client, m.Worker, person)));
+            for (var v = 0; v < o.VersionsPerWorker; v++)
+            {
+                // One profile change at the person fans out into one event per engaged client, same instant.
+                var at = start.AddSeconds(++tick);
+                var city = $"City {p}-{v}";
+                foreach (var (client, worker) in mine)
+                {
+                    events.Add(Make($"lglsoevt_{run}e{p:D6}v{v}{client[^4..]}", v == 0 ? "worker.onboarded" : "worker.updated", at, "worker", worker,
+                        WorkerData(client, worker, person, city, p, v), client, worker));
+                }
+            }
+        }
+
+        // Mostly chronological (a bulk import drains roughly in order), reordered within a window.
+        var ordered = events.Select((e, i) => (e, key: i + random.Next(0, o.ReorderWindow))).OrderBy(x => x.key).Select(x => x.e).ToList();
+        var deliveries = new List<Delivery>(ordered);
+        foreach (var e in ordered.Where(_ => random.NextDouble() < o.DuplicateShare))
+        {
+            deliveries.Insert(Math.Min(deliveries.Count, deliveries.IndexOf(e) + random.Next(1, 200)), e); // a retry shortly after
+        }
+
+        var workerEvents = ordered.Where(e => e.WorkerId is not null).ToList();
+        var late = workerEvents.Where(_ => random.NextDouble() < o.StaleShare).ToList();
+        foreach (var e in late)
+        {
+            deliveries.Insert(random.Next(deliveries.IndexOf(e) + 1, deliveries.Count + 1), e); // a late retry after newer versions
+        }
+
+        var expected = new Dictionary<(string, string), (DateTimeOffset, string)>();
+        foreach (var e in workerEvents)
+        {
+            var key = (e.ClientId, e.WorkerId!);
+            if (!expected.TryGetValue(key, out var held) || Newer((e.OccurredAt, e.Id), held))
+            {
+                expected[key] = (e.OccurredAt, e.Id);
+            }
+        }
+
+        return new Workload { Deliveries = deliveries, ExpectedWorkers = expected, Workers = workers, DistinctEvents = events.Count };
+    }
+
+    public static bool Newer((DateTimeOffset At, string Id) a, (DateTimeOffset At, string Id) b)
+        => a.At != b.At ? a.At > b.At : string.CompareOrdinal(a.Id, b.Id) > 0;
+
+    private static JsonObject WorkerData(string client, string worker, string person, string city, int p, int v) => new()
+    {
+        ["clientId"] = client,
+        ["workerId"] = worker,
+        ["workerProfileId"] = person,
+        ["email"] = $"person{p}@example.com",
+        ["firstName"] = "Alex",
+        ["lastName"] = $"Kim{p}",
+        ["fullName"] = $"Alex Kim{p}",
+        ["phone"] = $"+1202555{v:D4}",
+        ["dateOfBirth"] = "1992-08-14",
+        ["address"] = new JsonObject { ["address1"] = "742 Evergreen Terrace", ["address2"] = "Apt 3", ["city"] = city, ["isoCountryCode"] = "US", ["postalCode"] = "97402", ["zoneCode"] = "OR" },
+        ["organizationUnit"] = new JsonObject { ["id"] = "lglsoorgu_uVwPa92qXz", ["name"] = "Engineering" },
+        ["organizationLocation"] = new JsonObject { ["id"] = "lglsoorgl_uTpQa83jYx", ["name"] = "Springfield HQ" },
+        ["contracts"] = new JsonArray(new JsonObject
+        {
+            ["id"] = $"lglsoctc_{worker[^12..]}", ["clientId"] = client, ["name"] = $"Alex Kim{p} — Senior Engineer", ["status"] = "EXECUTED",
+            ["billingFrequency"] = "MONTHLY", ["isoCountryCode"] = "US", ["jobTitle"] = "Senior Engineer", ["startDate"] = "2026-05-02",
+            ["contractEndDate"] = null, ["createdAt"] = "2026-04-28T17:09:11.000Z", ["engagementType"] = "EOR", ["managerId"] = "lglsousr_uXYZxLtq9ABvCdEf2",
+        }),
+        ["links"] = new JsonObject { ["self"] = $"/v2/instance-integrations/inst_abc123xyz/clients/{client}/workers/{worker}" },
+    };
+
+    private static Delivery Make(string id, string type, DateTimeOffset at, string entityType, string entityId, JsonObject data, string client, string? worker)
+    {
+        var envelope = new JsonObject
+        {
+            ["id"] = id,
+            ["type"] = type,
+            ["specVersion"] = 1,
+            ["dataVersion"] = 1,
+            ["occurredAt"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["entity"] = new JsonObject { ["type"] = entityType, ["id"] = entityId },
+            ["data"] = data,
+        };
+        return new Delivery(id, Encoding.UTF8.GetBytes(envelope.ToJsonString()), client, worker, at);
+    }
+}
