@@ -75,7 +75,7 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         var clock = Stopwatch.StartNew();
         if (options.Rate > 0)
         {
-            await OpenLoopAsync(operations, clock);
+            await OpenLoopAsync(operations);
         }
         else
         {
@@ -120,7 +120,7 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
     }
 
     /// <summary>Fixed rate: operations start on schedule whatever the responses do; latency counts from the schedule.</summary>
-    private async Task OpenLoopAsync(List<(Delivery? Delivery, int ReadIndex)> operations, Stopwatch clock)
+    private async Task OpenLoopAsync(List<(Delivery? Delivery, int ReadIndex)> operations)
     {
         var operationsPerSecond = options.Rate * operations.Count / workload.Deliveries.Count;
         var inFlight = new List<Task>();
@@ -142,7 +142,6 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         }
 
         await Task.WhenAll(inFlight);
-        _ = clock;
     }
 
     private async Task ExecuteAsync((Delivery? Delivery, int ReadIndex) operation, long scheduled)

@@ -122,15 +122,20 @@ public sealed class WebhookVerifier
     public VerificationResult Verify(string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<byte> body)
     {
         var headers = CheckHeaders(webhookId, webhookTimestamp, webhookSignature);
-        if (!headers.IsAuthentic)
-        {
-            return headers;
-        }
+        return headers.IsAuthentic ? VerifySignature(webhookId!, webhookTimestamp!, webhookSignature!, body) : headers;
+    }
 
+    /// <summary>
+    /// The signature step alone, for a caller that already passed <see cref="CheckHeaders"/> (and so refused bad
+    /// headers before reading the body): the headers are not parsed twice on the hot path.
+    /// </summary>
+    public VerificationResult VerifySignature(string webhookId, string webhookTimestamp, string webhookSignature, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(webhookSignature);
         Span<byte> expected = stackalloc byte[WebhookSigner.MacLength * MaxSecrets];
         for (var k = 0; k < _keys.Length; k++)
         {
-            WebhookSigner.ComputeMac(_keys[k], webhookId!, webhookTimestamp!, body, expected.Slice(k * WebhookSigner.MacLength, WebhookSigner.MacLength));
+            WebhookSigner.ComputeMac(_keys[k], webhookId, webhookTimestamp, body, expected.Slice(k * WebhookSigner.MacLength, WebhookSigner.MacLength));
         }
 
         Span<byte> candidate = stackalloc byte[WebhookSigner.MacLength + 3];

@@ -55,7 +55,7 @@ internal sealed partial class WebhookReceiver(
                 return Problems.TooLarge(_maxBodyBytes);
             }
 
-            var verified = verifier.Verify(id, timestamp, signature, buffer.AsSpan(0, length));
+            var verified = verifier.VerifySignature(id!, timestamp!, signature!, buffer.AsSpan(0, length));
             if (!verified.IsAuthentic)
             {
                 return Reject(verified, id);
