@@ -54,8 +54,11 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("apply")]
     Task<DeliveryOutcome> ApplyAsync(ClientSnapshot delivery);
 
-    /// <summary>Adds a worker to the index or refreshes its line; idempotent.</summary>
-    [Alias("index-worker")]
+    /// <summary>
+    /// Adds a worker to the index or refreshes its line; idempotent. Interleaves: concurrent new workers of one
+    /// client share one state write (group commit), and each call returns once its worker is durably indexed.
+    /// </summary>
+    [Alias("index-worker"), AlwaysInterleave]
     Task IndexWorkerAsync(WorkerSummary worker);
 
     /// <summary>

@@ -11,6 +11,11 @@ internal sealed class ClientGrain(
     private const int LoadConcurrency = 64;
 
     private readonly Dictionary<string, WorkerSummary> _workers = new(StringComparer.Ordinal);
+    private GroupCommit<ClientChanges>? _commits;
+
+    // Index additions interleave (a bulk import brings hundreds of new workers per client at once), so every
+    // write of this grain goes through one group commit: writes never overlap and concurrent changes share one.
+    private GroupCommit<ClientChanges> Commits => _commits ??= new(() => new ClientChanges(), WriteAsync);
 
     async Task<DeliveryOutcome> IClientGrain.ApplyAsync(ClientSnapshot delivery)
     {
@@ -25,14 +30,8 @@ internal sealed class ClientGrain(
         var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
         if (outcome == DeliveryOutcome.Applied)
         {
-            await state.ReplaceAsync(
-                new ClientState
-                {
-                    Snapshot = delivery,
-                    RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
-                    WorkerIds = held.WorkerIds,
-                },
-                DeactivateOnIdle);
+            var recent = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId);
+            await Commits.AddAsync(changes => (changes.Snapshot, changes.RecentEventIds) = (delivery, recent));
         }
 
         return outcome;
@@ -41,17 +40,18 @@ internal sealed class ClientGrain(
     async Task IClientGrain.IndexWorkerAsync(WorkerSummary worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        var held = state.State;
-        if (!held.WorkerIds.Contains(worker.WorkerId))
+        var id = worker.WorkerId;
+        if (Commits.Open is { } open && open.WorkerIds.Contains(id))
         {
-            await state.ReplaceAsync(
-                new ClientState
-                {
-                    Snapshot = held.Snapshot,
-                    RecentEventIds = held.RecentEventIds,
-                    WorkerIds = new(held.WorkerIds, StringComparer.Ordinal) { worker.WorkerId },
-                },
-                DeactivateOnIdle);
+            await Commits.DurableAsync(open);
+        }
+        else if (Commits.Writing is { } writing && writing.WorkerIds.Contains(id))
+        {
+            await Commits.DurableAsync(writing);
+        }
+        else if (!state.State.WorkerIds.Contains(id))
+        {
+            await Commits.AddAsync(changes => changes.WorkerIds.Add(id));
         }
 
         _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
@@ -67,6 +67,26 @@ internal sealed class ClientGrain(
 
         _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
         return Task.FromResult(true);
+    }
+
+    private Task WriteAsync(ClientChanges changes)
+    {
+        var held = state.State;
+        var workerIds = held.WorkerIds;
+        if (changes.WorkerIds.Count > 0)
+        {
+            workerIds = new(held.WorkerIds, StringComparer.Ordinal);
+            workerIds.UnionWith(changes.WorkerIds);
+        }
+
+        return state.ReplaceAsync(
+            new ClientState
+            {
+                Snapshot = changes.Snapshot ?? held.Snapshot,
+                RecentEventIds = changes.RecentEventIds ?? held.RecentEventIds,
+                WorkerIds = workerIds,
+            },
+            DeactivateOnIdle);
     }
 
     Task<ClientSnapshot?> IClientGrain.GetAsync() => Task.FromResult(state.State.Snapshot);
@@ -100,4 +120,14 @@ internal sealed class ClientGrain(
             .ToList();
         return new ClientWorkersView(clientId, lines);
     }
+}
+
+/// <summary>The changes one client write carries: a newer snapshot, new workers, or both.</summary>
+internal sealed class ClientChanges
+{
+    public ClientSnapshot? Snapshot { get; set; }
+
+    public List<string>? RecentEventIds { get; set; }
+
+    public HashSet<string> WorkerIds { get; } = new(StringComparer.Ordinal);
 }

@@ -7,13 +7,50 @@ namespace Listo.Orleans.Tests.Support;
 public sealed class StorageFaults
 {
     private readonly ConcurrentDictionary<string, int> _failWrites = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _entered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _writes = new(StringComparer.Ordinal);
 
     /// <summary>The next <paramref name="count"/> writes of <paramref name="stateName"/> for <paramref name="grainKey"/> fail.</summary>
     public void FailWrites(string stateName, string grainKey, int count = 1) => _failWrites[stateName + "|" + grainKey] = count;
 
-    internal bool ShouldFail(string stateName, GrainId grainId)
+    /// <summary>
+    /// The next write of <paramref name="stateName"/> for <paramref name="grainKey"/> waits until the returned
+    /// source is completed, as a slow commit would; <paramref name="entered"/> completes once it is waiting.
+    /// </summary>
+    public TaskCompletionSource HoldNextWrite(string stateName, string grainKey, out Task entered)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _held[stateName + "|" + grainKey] = release;
+        _entered[stateName + "|" + grainKey] = waiting;
+        entered = waiting.Task;
+        return release;
+    }
+
+    /// <summary>How many writes of <paramref name="stateName"/> for <paramref name="grainKey"/> have succeeded.</summary>
+    public int WritesOf(string stateName, string grainKey) => _writes.GetValueOrDefault(stateName + "|" + grainKey);
+
+    internal async Task BeforeWriteAsync(string stateName, GrainId grainId)
     {
         var key = stateName + "|" + grainId.Key;
+        if (ShouldFail(key))
+        {
+            throw new InvalidOperationException($"Injected storage fault writing {stateName} of {grainId}.");
+        }
+
+        if (_held.TryRemove(key, out var release))
+        {
+            _entered.TryRemove(key, out var entered);
+            entered?.TrySetResult();
+            await release.Task;
+        }
+    }
+
+    internal void Written(string stateName, GrainId grainId) => _writes.AddOrUpdate(stateName + "|" + grainId.Key, 1, (_, n) => n + 1);
+
+    private bool ShouldFail(string key)
+    {
         while (_failWrites.TryGetValue(key, out var remaining) && remaining > 0)
         {
             if (_failWrites.TryUpdate(key, remaining - 1, remaining))
@@ -31,10 +68,12 @@ internal sealed class FaultInjectingStorage(IGrainStorage inner, StorageFaults f
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        => faults.ShouldFail(stateName, grainId)
-            ? throw new InvalidOperationException($"Injected storage fault writing {stateName} of {grainId}.")
-            : inner.WriteStateAsync(stateName, grainId, grainState);
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await faults.BeforeWriteAsync(stateName, grainId);
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        faults.Written(stateName, grainId);
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }
