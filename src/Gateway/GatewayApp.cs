@@ -1,16 +1,20 @@
 using Listo.Orleans.Gateway.Apis;
 using Listo.Orleans.Gateway.Configuration;
-using Listo.Orleans.Gateway.Health;
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Hosting;
+using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Webhooks;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace Listo.Orleans.Gateway;
 
 /// <summary>Builds the gateway: ASP.NET Core on two listeners with a co-hosted silo.</summary>
 public static class GatewayApp
 {
+    /// <summary>Where the internal listener serves the Orleans dashboard.</summary>
+    public const string DashboardPath = "/dashboard";
+
     /// <summary>
     /// Creates the application. <paramref name="configure"/> lets a host (a test) add configuration before
     /// anything reads it, and <paramref name="configureSilo"/> decorate the silo after the shared configuration;
@@ -30,9 +34,10 @@ public static class GatewayApp
         }
 
         ListoSilo.ValidateMode(builder.Configuration, builder.Environment);
+        builder.AddListoOperations("gateway");
         var listeners = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        var ingress = GatewayOptions.ParseEndpoint("Gateway:IngressUrl", listeners.IngressUrl);
-        var @internal = GatewayOptions.ParseEndpoint("Gateway:InternalUrl", listeners.InternalUrl);
+        var ingress = ListenAddress.Parse("Gateway:IngressUrl", listeners.IngressUrl);
+        var @internal = ListenAddress.Parse("Gateway:InternalUrl", listeners.InternalUrl);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -62,6 +67,7 @@ public static class GatewayApp
                 sp.GetService<TimeProvider>());
         });
         services.AddSingleton<WebhookReceiver>();
+        services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<BearerKeyFilter>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -72,7 +78,6 @@ public static class GatewayApp
             }
         });
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
-        services.AddListoHealth();
 
         var app = builder.Build();
         app.UseStatusCodePages();
@@ -80,7 +85,13 @@ public static class GatewayApp
         app.UseListenerSplit();
         app.MapWebhooks();
         app.MapQueryApi();
-        app.MapListoHealth();
+        foreach (var health in app.MapListoHealth())
+        {
+            health.OnListener(Listener.Both);
+        }
+
+        app.MapListoMetrics().OnListener(Listener.Internal);
+        app.MapOrleansDashboard(DashboardPath).OnListener(Listener.Internal);
         return app;
     }
 

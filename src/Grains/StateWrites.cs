@@ -11,12 +11,15 @@ internal static class StateWrites
     {
         var previous = state.State;
         state.State = next;
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await state.WriteStateAsync();
+            StorageMetrics.RecordWrite<T>(startedAt, ok: true);
         }
         catch
         {
+            StorageMetrics.RecordWrite<T>(startedAt, ok: false);
             state.State = previous;
             onFailure();
             throw;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Listo.Orleans.Hosting;
 
@@ -69,6 +70,10 @@ public static class ListoSilo
             });
         }
 
+        // Every silo feeds the dashboard (the gateway serves its UI), and grain calls carry the trace of the
+        // HTTP request that caused them.
+        silo.AddDashboard();
+        silo.AddActivityPropagation();
         return silo.AddListoStorage(configuration);
     }
 

@@ -1,13 +1,17 @@
 using Listo.Orleans.Hosting;
+using Listo.Orleans.Hosting.Operations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 
-// dotnet run --project src/Silo                 a headless silo joining the configured cluster
+// dotnet run --project src/Silo                 a headless silo joining the configured cluster; its only HTTP is
+//                                               the internal listener (Silo:InternalUrl): /health/*, /metrics
 // dotnet run --project src/Silo -- migrate      applies the PostgreSQL schema, then exits
 try
 {
     var migrate = args.Length > 0 && args[0] == "migrate";
-    var builder = Host.CreateApplicationBuilder(migrate ? args[1..] : args);
     if (migrate)
     {
+        var builder = Host.CreateApplicationBuilder(args[1..]);
         if (ListoSilo.IsEmbedded(builder.Configuration))
         {
             throw new StartupConfigurationException($"migrate needs {ListoSilo.ConnectionStringKey} (ConnectionStrings__Listo=Host=...;Database=...).");
@@ -17,11 +21,21 @@ try
         return 0;
     }
 
-    ListoSilo.ValidateMode(builder.Configuration, builder.Environment);
-    await ListoSilo.RequireSchemaAsync(builder.Configuration);
-    builder.UseOrleans(silo => silo.ConfigureListoSilo(builder.Configuration));
-    using var host = builder.Build();
-    await host.RunAsync();
+    var web = WebApplication.CreateBuilder(args);
+    ListoSilo.ValidateMode(web.Configuration, web.Environment);
+    var listen = ListenAddress.Parse(InternalUrlKey, web.Configuration[InternalUrlKey] ?? "http://127.0.0.1:5091");
+    web.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Listen(listen);
+    });
+    web.AddListoOperations("silo");
+    web.UseOrleans(silo => silo.ConfigureListoSilo(web.Configuration));
+    await using var app = web.Build();
+    await ListoSilo.RequireSchemaAsync(app.Configuration);
+    app.MapListoHealth();
+    app.MapListoMetrics();
+    await app.RunAsync();
     return 0;
 }
 catch (StartupConfigurationException ex)
@@ -33,4 +47,9 @@ catch (Npgsql.NpgsqlException ex)
 {
     await Console.Error.WriteLineAsync($"PostgreSQL error: {ex.Message}");
     return 3;
+}
+
+internal static partial class Program
+{
+    private const string InternalUrlKey = "Silo:InternalUrl";
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Webhooks;
@@ -18,6 +19,7 @@ internal sealed partial class WebhookReceiver(
     WebhookVerifier verifier,
     IOptions<WebhookOptions> options,
     IGrainFactory grains,
+    WebhookMetrics metrics,
     ILogger<WebhookReceiver> logger)
 {
     private const string RetryAfterSeconds = "5";
@@ -28,6 +30,7 @@ internal sealed partial class WebhookReceiver(
 
     public async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> ReceiveAsync(HttpContext http)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         var request = http.Request;
         string? id = request.Headers[WebhookVerifier.IdHeader];
         string? timestamp = request.Headers[WebhookVerifier.TimestampHeader];
@@ -42,8 +45,7 @@ internal sealed partial class WebhookReceiver(
 
         if (request.ContentLength > _maxBodyBytes)
         {
-            LogRejected(id!, "too_large", $"Content-Length {request.ContentLength}");
-            return Problems.TooLarge(_maxBodyBytes);
+            return RejectTooLarge(id!, $"Content-Length {request.ContentLength}");
         }
 
         var (buffer, length) = await ReadBodyAsync(request.Body, request.ContentLength, http.RequestAborted);
@@ -51,8 +53,7 @@ internal sealed partial class WebhookReceiver(
         {
             if (length > _maxBodyBytes)
             {
-                LogRejected(id!, "too_large", $"more than {_maxBodyBytes} bytes");
-                return Problems.TooLarge(_maxBodyBytes);
+                return RejectTooLarge(id!, $"more than {_maxBodyBytes} bytes");
             }
 
             var verified = verifier.VerifySignature(id!, timestamp!, signature!, buffer.AsSpan(0, length));
@@ -62,7 +63,7 @@ internal sealed partial class WebhookReceiver(
             }
 
             var parsed = ListoEnvelope.Parse(buffer.AsMemory(0, length), id!);
-            return await RouteAsync(parsed, id!, http);
+            return await RouteAsync(parsed, id!, http, startedAt);
         }
         finally
         {
@@ -70,16 +71,18 @@ internal sealed partial class WebhookReceiver(
         }
     }
 
-    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, string id, HttpContext http)
+    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, string id, HttpContext http, long startedAt)
     {
         var aborted = http.RequestAborted;
         switch (parsed)
         {
             case ParsedDelivery.Invalid invalid:
                 LogRejected(id, "malformed", invalid.Detail);
+                metrics.Rejected("malformed");
                 return Problems.InvalidEnvelope(invalid.Detail);
             case ParsedDelivery.Ignored ignored:
                 LogIgnored(id, ignored.Type, ignored.Reason);
+                metrics.Answered(ignored.Type, DeliveryOutcome.Ignored, startedAt);
                 return Ack(id, DeliveryOutcome.Ignored);
         }
 
@@ -93,6 +96,7 @@ internal sealed partial class WebhookReceiver(
             };
             var outcome = await apply.WaitAsync(_applyTimeout, aborted);
             LogApplied(id, parsed.Type, outcome);
+            metrics.Answered(parsed.Type, outcome, startedAt);
             return Ack(id, outcome);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -105,6 +109,7 @@ internal sealed partial class WebhookReceiver(
 #pragma warning restore CA1031
         {
             LogApplyFailed(ex, id, parsed.Type);
+            metrics.Unavailable(ex is TimeoutException ? "timeout" : "failure", startedAt);
             var detail = ex is TimeoutException
                 ? $"The delivery was not durable within {_applyTimeout.TotalSeconds:0} s."
                 : "The cluster or its storage cannot take the write now.";
@@ -124,7 +129,15 @@ internal sealed partial class WebhookReceiver(
             _ => ("signature", Problems.Unauthorized(result.Detail!)),
         };
         LogRejected(id is { Length: <= WebhookVerifier.MaxIdLength } ? id : "(none)", reason, result.Detail!);
+        metrics.Rejected(reason);
         return problem;
+    }
+
+    private ProblemHttpResult RejectTooLarge(string id, string detail)
+    {
+        LogRejected(id, "too_large", detail);
+        metrics.Rejected("too_large");
+        return Problems.TooLarge(_maxBodyBytes);
     }
 
     /// <summary>

@@ -1,8 +1,11 @@
-using Listo.Orleans.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
-namespace Listo.Orleans.Gateway.Health;
+namespace Listo.Orleans.Hosting.Operations;
 
 /// <summary>
 /// Ready means: shutdown has not begun, this silo is Active in the cluster, and storage answered in time.
@@ -45,21 +48,29 @@ internal sealed class ReadinessCheck(
     }
 }
 
-internal static class HealthEndpoints
+/// <summary><c>/health/live</c> and <c>/health/ready</c>, the same in both roles.</summary>
+public static class ListoHealth
 {
+    /// <summary>The liveness path: the process answers.</summary>
+    public const string LivePath = "/health/live";
+
+    /// <summary>The readiness path: silo Active, storage reachable, not shutting down.</summary>
+    public const string ReadyPath = "/health/ready";
+
     private const string ReadyTag = "ready";
 
+    /// <summary>Registers the readiness check.</summary>
     public static IServiceCollection AddListoHealth(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-storage", tags: [ReadyTag]);
         return services;
     }
 
-    public static IEndpointRouteBuilder MapListoHealth(this IEndpointRouteBuilder app)
-    {
+    /// <summary>Maps both health endpoints and returns them, so a host can place them on its listeners.</summary>
+    public static IEndpointConventionBuilder[] MapListoHealth(this IEndpointRouteBuilder app) =>
+    [
         // Live: the process answers. Nothing else is checked, so a storage outage never restarts pods.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).OnListener(Listener.Both);
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).OnListener(Listener.Both);
-        return app;
-    }
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }),
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }),
+    ];
 }
