@@ -26,7 +26,8 @@ public static class GatewayApp
         Action<ISiloBuilder>? configureSilo = null,
         TextWriter? console = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read from beside the executable, whatever directory the process starts in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         if (builder.Environment.IsDevelopment())
         {

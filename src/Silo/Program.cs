@@ -21,7 +21,8 @@ try
         return 0;
     }
 
-    var web = WebApplication.CreateBuilder(args);
+    // appsettings.json is read from beside the executable, whatever directory the process starts in.
+    var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     ListoSilo.ValidateMode(web.Configuration, web.Environment);
     var listen = ListenAddress.Parse(InternalUrlKey, web.Configuration[InternalUrlKey] ?? "http://127.0.0.1:5091");
     web.WebHost.ConfigureKestrel(kestrel =>
