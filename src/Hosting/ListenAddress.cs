@@ -5,6 +5,12 @@ namespace Listo.Orleans.Hosting;
 /// <summary>The listener addresses of both roles (<c>Gateway:IngressUrl</c>, <c>Gateway:InternalUrl</c>, <c>Silo:InternalUrl</c>).</summary>
 public static class ListenAddress
 {
+    /// <summary>Configuration key: the headless Silo's only listener (<c>/health/*</c>, <c>/metrics</c>).</summary>
+    public const string SiloInternalUrlKey = "Silo:InternalUrl";
+
+    /// <summary>The default of <see cref="SiloInternalUrlKey"/>: loopback, beside the Gateway's 5080 and 5081.</summary>
+    public const string SiloInternalUrlDefault = "http://127.0.0.1:5091";
+
     /// <summary>
     /// Parses <c>http://ip:port</c>, <c>http://localhost:port</c> or <c>http://*:port</c> into the endpoint Kestrel
     /// binds; anything else stops start-up with one line naming <paramref name="key"/>.

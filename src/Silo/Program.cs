@@ -24,7 +24,7 @@ try
     // appsettings.json is read from beside the executable, whatever directory the process starts in.
     var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     ListoSilo.ValidateMode(web.Configuration, web.Environment);
-    var listen = ListenAddress.Parse(InternalUrlKey, web.Configuration[InternalUrlKey] ?? "http://127.0.0.1:5091");
+    var listen = ListenAddress.Parse(ListenAddress.SiloInternalUrlKey, web.Configuration[ListenAddress.SiloInternalUrlKey] ?? ListenAddress.SiloInternalUrlDefault);
     web.WebHost.ConfigureKestrel(kestrel =>
     {
         kestrel.AddServerHeader = false;
@@ -48,9 +48,4 @@ catch (Npgsql.NpgsqlException ex)
 {
     await Console.Error.WriteLineAsync($"PostgreSQL error: {ex.Message}");
     return 3;
-}
-
-internal static partial class Program
-{
-    private const string InternalUrlKey = "Silo:InternalUrl";
 }

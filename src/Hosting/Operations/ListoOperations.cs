@@ -31,6 +31,12 @@ public static class ListoOperations
     /// <summary>Configuration key: seconds a stopping process waits for in-flight requests (default 30).</summary>
     public const string ShutdownTimeoutKey = "Telemetry:ShutdownTimeoutSeconds";
 
+    /// <summary>
+    /// Configuration key: seconds a stopping process keeps serving, readiness already 503, before it drains
+    /// (default 0; a few seconds in Kubernetes, where endpoint removal lags the SIGTERM).
+    /// </summary>
+    public const string ShutdownDelayKey = "Telemetry:ShutdownDelaySeconds";
+
     private static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     /// <summary>Adds logging, health, telemetry and the drain to a host of role <paramref name="role"/>.</summary>
@@ -51,10 +57,19 @@ public static class ListoOperations
             builder.Logging.AddJsonConsole(o => (o.TimestampFormat, o.UseUtcTimestamp) = ("yyyy-MM-ddTHH:mm:ss.fffZ", true));
         }
 
-        // Shutdown: the web host stops first (readiness turns 503, new connections are refused, in-flight
-        // deliveries finish within this timeout), and only then does the silo leave the cluster.
+        // Shutdown: readiness turns 503 at once and the listeners keep serving for the delay; then the web host
+        // stops (new connections refused, in-flight deliveries finish), and only then does the silo leave the
+        // cluster. The timeout bounds all of it.
         var drain = configuration.GetValue(ShutdownTimeoutKey, 30);
+        var delay = configuration.GetValue(ShutdownDelayKey, 0);
+        if (drain <= 0 || delay < 0 || delay >= drain)
+        {
+            throw new StartupConfigurationException(
+                $"{ShutdownDelayKey} ({delay}) must be at least 0 and below {ShutdownTimeoutKey} ({drain}).");
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(drain));
+        builder.Services.AddSingleton<IHostedService>(sp => new ShutdownDelay(TimeSpan.FromSeconds(delay), sp.GetRequiredService<ILogger<ShutdownDelay>>()));
 
         builder.Services.AddListoHealth();
 
