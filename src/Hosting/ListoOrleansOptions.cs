@@ -22,4 +22,10 @@ public sealed class ListoOrleansOptions
     /// so a local cluster never listens beyond this machine.
     /// </summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The silo's name in the membership table and on the dashboard (the pod name in Kubernetes); absent means
+    /// Orleans' own generated name.
+    /// </summary>
+    public string? SiloName { get; set; }
 }

@@ -72,6 +72,11 @@ public static class ListoSilo
 
         // Every silo feeds the dashboard (the gateway serves its UI), and grain calls carry the trace of the
         // HTTP request that caused them.
+        if (!string.IsNullOrWhiteSpace(options.SiloName))
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
+        }
+
         silo.AddDashboard();
         silo.AddActivityPropagation();
         return silo.AddListoStorage(configuration);

@@ -4,12 +4,11 @@ namespace Listo.Orleans.Gateway.Webhooks;
 
 internal static class WebhookEndpoints
 {
-    public static RouteGroupBuilder MapWebhooks(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/webhooks").OnListener(Listener.Ingress);
-        group.MapPost("/listo", ReceiveAsync).DisableAntiforgery();
-        return group;
-    }
+    /// <summary>Where Listo posts its deliveries: the only route of the ingress listener besides health.</summary>
+    public const string Path = "/webhooks/listo";
+
+    public static RouteHandlerBuilder MapWebhooks(this IEndpointRouteBuilder app)
+        => app.MapPost(Path, ReceiveAsync).DisableAntiforgery().OnListener(Listener.Ingress);
 
     private static Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> ReceiveAsync(HttpContext http, WebhookReceiver receiver)
         => receiver.ReceiveAsync(http);

@@ -25,4 +25,23 @@ public sealed class StartupTests
         Assert.Contains(named, line, StringComparison.Ordinal);
         Assert.DoesNotContain(GatewayFixture.Secret, line, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Gateway", "Listo.Orleans.Gateway")]
+    [InlineData("Silo", "Listo.Orleans.Silo")]
+    public async Task UnreachablePostgres_StopsEitherRole_WithOneLineNamingTheServer(string project, string assembly)
+    {
+        // A port nothing listens on: the schema check at start cannot connect.
+        var settings = GatewayProcess.ClusterSettings($"Host=127.0.0.1;Port={GatewayFixture.FreePort()};Database=listo;Username=listo;Timeout=3", "unreachable");
+        settings["Gateway__IngressUrl"] = $"http://127.0.0.1:{GatewayFixture.FreePort()}";
+        settings["Gateway__InternalUrl"] = $"http://127.0.0.1:{GatewayFixture.FreePort()}";
+        settings["Silo__InternalUrl"] = $"http://127.0.0.1:{GatewayFixture.FreePort()}";
+
+        await using var process = ChildProcess.Start(project, Repository.Executable(project, assembly), settings);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 2, $"exit {exitCode}:\n{process.Output}");
+        var line = Assert.Single(process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Configuration error: ConnectionStrings:Listo: cannot reach PostgreSQL 127.0.0.1:", line, StringComparison.Ordinal);
+    }
 }

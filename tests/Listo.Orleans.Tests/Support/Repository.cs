@@ -27,7 +27,7 @@ internal static class Repository
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bash {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
+            throw new InvalidOperationException($"bash {string.Join(' ', args)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
         }
 
         return (await stdout).Trim();
