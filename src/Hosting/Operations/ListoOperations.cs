@@ -17,7 +17,7 @@ namespace Listo.Orleans.Hosting.Operations;
 public static class ListoOperations
 {
     /// <summary>The meter of the project's own instruments.</summary>
-    public const string MeterName = "Listo.Orleans";
+    public const string MeterName = Grains.StorageMetrics.MeterName;
 
     /// <summary>Orleans' own meter.</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
