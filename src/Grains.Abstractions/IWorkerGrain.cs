@@ -19,6 +19,10 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The newest durable snapshot, or null when none was ever applied.</summary>
     [Alias("get"), AlwaysInterleave]
     Task<WorkerSnapshot?> GetAsync();
+
+    /// <summary>The worker's most recent changes, newest first (as many as <c>Changes:HistoryPerEntity</c>).</summary>
+    [Alias("get-changes"), AlwaysInterleave]
+    Task<IReadOnlyList<EntityChange>> GetChangesAsync();
 }
 
 /// <summary>One person, keyed by <c>workerProfileId</c>, across every client that engages them.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Listo.Orleans.Grains;
 
 /// <summary>
@@ -5,9 +7,21 @@ namespace Listo.Orleans.Grains;
 /// before the next starts. The person and client grains derive from it and are driven after every write.
 /// </summary>
 internal sealed class WorkerGrain(
-    [PersistentState(StateNames.Worker, StateNames.Storage)] IPersistentState<WorkerState> state)
+    [PersistentState(StateNames.Worker, StateNames.Storage)] IPersistentState<WorkerState> state,
+    IChangeFeed feed,
+    IOptions<ChangeOptions> changeOptions)
     : Grain, IWorkerGrain
 {
+    private readonly int _history = Math.Max(1, changeOptions.Value.HistoryPerEntity);
+
+    // The history that goes with _durable.
+    private IReadOnlyList<EntityChange> _durableChanges = [];
+
+    // True once every change in the durable history is known to be in the feed. Memory only, like
+    // _downstreamInSync: after an activation or a failed append the next delivery appends the history again,
+    // which the feed ignores for changes it has.
+    private bool _feedInSync;
+
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
 
@@ -19,6 +33,7 @@ internal sealed class WorkerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _durable = state.State.Snapshot;
+        _durableChanges = state.State.Changes;
         return Task.CompletedTask;
     }
 
@@ -33,19 +48,40 @@ internal sealed class WorkerGrain(
 
         var held = state.State;
         var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
+        EntityChange? change = null;
         if (outcome == DeliveryOutcome.Applied)
         {
             var previous = held.Snapshot;
+            var hash = JsonChanges.Hash(delivery.Data);
+            change = string.Equals(hash, held.ContentHash, StringComparison.Ordinal) ? null : Change(previous, delivery);
+            var changes = change is null ? held.Changes : [change, .. held.Changes.Take(_history - 1)];
             await state.ReplaceAsync(
-                new WorkerState { Snapshot = delivery, RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId) },
+                new WorkerState
+                {
+                    Snapshot = delivery,
+                    RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
+                    ContentHash = hash,
+                    Changes = changes,
+                },
                 DeactivateOnIdle);
             _durable = delivery;
+            _durableChanges = changes;
             if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
             {
                 _downstreamInSync = false;
                 await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(delivery.ClientId, delivery.WorkerId);
             }
         }
+
+        // The change feed, like the person and client, is caught up by any delivery while not known in sync.
+        IReadOnlyList<EntityChange> unpublished = _feedInSync ? (change is null ? [] : [change]) : [.. state.State.Changes.AsEnumerable().Reverse()];
+        if (unpublished.Count > 0)
+        {
+            _feedInSync = false;
+            await feed.AppendAsync(unpublished);
+        }
+
+        _feedInSync = true;
 
         // Writes across grains are not atomic: a duplicate (Listo's retry after our 5xx) re-drives the steps
         // after the worker, and so does any delivery while they are not known to be in sync.
@@ -58,6 +94,19 @@ internal sealed class WorkerGrain(
     }
 
     Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
+
+    Task<IReadOnlyList<EntityChange>> IWorkerGrain.GetChangesAsync() => Task.FromResult(_durableChanges);
+
+    /// <summary>What <paramref name="next"/> changes against <paramref name="previous"/>; null when no field differs.</summary>
+    private static EntityChange? Change(WorkerSnapshot? previous, WorkerSnapshot next)
+    {
+        var fields = JsonChanges.Diff(previous?.Data, next.Data);
+        return fields.Count == 0
+            ? null
+            : new EntityChange(
+                EntityTypes.Worker, GrainKeys.Worker(next.ClientId, next.WorkerId), next.ClientId, next.WorkerId, next.WorkerProfileId,
+                next.Stamp.EventId, next.Stamp.OccurredAtText, fields);
+    }
 
     private async Task PropagateAsync(WorkerSnapshot snapshot)
     {

@@ -2,6 +2,7 @@ using Listo.Orleans.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -92,8 +93,10 @@ public static class ListoSilo
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         silo.Services.AddSingleton<ListoStorageSerializer>();
+        silo.Services.Configure<ChangeOptions>(configuration.GetSection(ChangeOptions.Section));
         if (IsEmbedded(configuration))
         {
+            silo.Services.AddSingleton<IChangeFeed, InMemoryChangeFeed>();
             silo.AddMemoryGrainStorage(StateNames.Storage);
             silo.Services.AddOptions<MemoryGrainStorageOptions>(StateNames.Storage)
                 .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
@@ -110,6 +113,8 @@ public static class ListoSilo
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StateNames.Storage)
             .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
         silo.Services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
+        var serviceId = (configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions()).ServiceId;
+        silo.Services.AddSingleton<IChangeFeed>(_ => new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), serviceId));
         return silo;
     }
 

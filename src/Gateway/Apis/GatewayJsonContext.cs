@@ -12,6 +12,7 @@ namespace Listo.Orleans.Gateway.Apis;
 [JsonSerializable(typeof(ClientWorkersResponse))]
 [JsonSerializable(typeof(WorkerResponse))]
 [JsonSerializable(typeof(PersonResponse))]
+[JsonSerializable(typeof(ChangesResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -14,7 +14,78 @@ internal static class QueryEndpoints
         v1.MapGet("/clients/{clientId}/workers", GetClientWorkersAsync);
         v1.MapGet("/clients/{clientId}/workers/{workerId}", GetWorkerAsync);
         v1.MapGet("/people/{workerProfileId}", GetPersonAsync);
+        v1.MapGet("/clients/{clientId}/workers/{workerId}/changes", GetWorkerChangesAsync);
+        v1.MapGet("/changes", GetChangesAsync);
         return v1;
+    }
+
+    /// <summary>Longest <c>wait</c> of a long poll, and the page sizes of the feed.</summary>
+    internal const int MaxWaitSeconds = 30, DefaultLimit = 100, MaxLimit = 1000;
+
+    private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetWorkerChangesAsync(string clientId, string workerId, IGrainFactory grains)
+    {
+        if (!IsKey(clientId) || !IsKey(workerId) || await grains.GetWorkerGrain(clientId, workerId).GetAsync() is null)
+        {
+            return Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
+        }
+
+        var changes = await grains.GetWorkerGrain(clientId, workerId).GetChangesAsync();
+        return TypedResults.Ok(new ChangesResponse(changes.Select(c => ChangeResponse.From(c)).ToList(), Next: null));
+    }
+
+    private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetChangesAsync(
+        IChangeFeed feed,
+        CancellationToken aborted,
+        string? after = null,
+        string? limit = null,
+        string? wait = null,
+        string? clientId = null,
+        string? entityType = null,
+        string? path = null)
+    {
+        if (!TryParse(limit, DefaultLimit, 1, MaxLimit, out var pageSize))
+        {
+            return Problems.BadQuery($"limit must be a whole number from 1 to {MaxLimit}.");
+        }
+
+        if (!TryParse(wait, 0, 0, MaxWaitSeconds, out var waitSeconds))
+        {
+            return Problems.BadQuery($"wait must be a whole number of seconds from 0 to {MaxWaitSeconds}.");
+        }
+
+        if (entityType is not (null or EntityTypes.Worker or EntityTypes.Person or EntityTypes.Client))
+        {
+            return Problems.BadQuery($"entityType must be {EntityTypes.Client}, {EntityTypes.Worker} or {EntityTypes.Person}.");
+        }
+
+        var query = new ChangeQuery(after, pageSize, clientId, entityType, path);
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(waitSeconds * (double)TimeProvider.System.TimestampFrequency);
+        try
+        {
+            while (true)
+            {
+                var page = await feed.ReadAsync(query, aborted);
+                var remaining = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+                if (page.Changes.Count > 0 || remaining <= TimeSpan.Zero)
+                {
+                    return TypedResults.Ok(new ChangesResponse(page.Changes.Select(c => ChangeResponse.From(c.Change, c.Cursor)).ToList(), page.Next));
+                }
+
+                query = query with { After = page.Next };
+                await feed.WaitAsync(remaining, aborted);
+            }
+        }
+        catch (FormatException ex)
+        {
+            return Problems.BadQuery($"after: {ex.Message} Pass a cursor this feed returned, or nothing to start at the beginning.");
+        }
+    }
+
+    private static bool TryParse(string? text, int fallback, int min, int max, out int value)
+    {
+        value = fallback;
+        return text is null
+            || (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= min && value <= max);
     }
 
     private static async Task<Results<Ok<ClientResponse>, ProblemHttpResult>> GetClientAsync(string clientId, IGrainFactory grains)

@@ -72,3 +72,23 @@ public sealed record EngagementResponse(
     [property: JsonConverter(typeof(RawJsonConverter))] string? OrganizationUnit,
     [property: JsonConverter(typeof(RawJsonConverter))] string? OrganizationLocation,
     [property: JsonConverter(typeof(RawJsonConverter))] string? Contracts);
+
+/// <summary>One change, as the history of an entity and the change feed serve it (the feed adds its cursor).</summary>
+public sealed record ChangeResponse(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cursor,
+    string EntityType,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClientId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WorkerId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WorkerProfileId,
+    string EventId,
+    string OccurredAt,
+    IReadOnlyList<FieldChange> Fields)
+{
+    public static ChangeResponse From(EntityChange change, string? cursor = null)
+        => new(cursor, change.EntityType, change.ClientId, change.WorkerId, change.WorkerProfileId, change.EventId, change.OccurredAt, change.Fields);
+}
+
+/// <summary>A list of changes; <c>next</c> (the feed only) is the cursor to pass as <c>after</c>.</summary>
+public sealed record ChangesResponse(
+    IReadOnlyList<ChangeResponse> Changes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);

@@ -101,6 +101,42 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         Assert.Equal(stream.Deliveries.Count, result.Acked);
         Assert.Equal(0, result.GaveUp);
         Assert.True(result.FailedTries > 0, "the kill should have failed some tries, or the test did not test the crash");
+
+        // A retry storm on top: every delivery again. The feed holds each change once, and exactly the changes
+        // each worker's own history holds.
+        var feed = await ReadWholeFeedAsync(gateway);
+        var storm = await stream.SendAsync(gateway, concurrency: 8);
+        Assert.Equal(0, storm.GaveUp);
+        Assert.Equal(feed, await ReadWholeFeedAsync(gateway));
+        Assert.Equal(feed.Count, feed.Distinct().Count());
+        var byWorker = feed.GroupBy(c => (c.ClientId, c.WorkerId)).ToList();
+        Assert.Equal(stream.Workers, byWorker.Count);
+        foreach (var worker in byWorker)
+        {
+            var (_, history) = await gateway.GetAsync($"/v1/clients/{worker.Key.ClientId}/workers/{worker.Key.WorkerId}/changes");
+            Assert.Equal(
+                history.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("eventId").GetString()!).Order(),
+                worker.Select(c => c.EventId).Order());
+        }
+
+        output.WriteLine($"change feed: {feed.Count} worker changes for {byWorker.Count} workers, each once after the crash and a full resend");
+    }
+
+    private static async Task<List<(string ClientId, string WorkerId, string EventId)>> ReadWholeFeedAsync(WebhookClient gateway)
+    {
+        var all = new List<(string, string, string)>();
+        var after = "";
+        while (true)
+        {
+            var (changes, next) = await Changes.ChangeFeedTests.ReadFeedAsync(gateway, $"entityType=worker&limit=200&after={after}");
+            if (changes.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(changes.Select(c => (c.GetProperty("clientId").GetString()!, c.GetProperty("workerId").GetString()!, c.GetProperty("eventId").GetString()!)));
+            after = next;
+        }
     }
 
     [Fact]

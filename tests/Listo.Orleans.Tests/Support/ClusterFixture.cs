@@ -1,5 +1,7 @@
+using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Listo.Orleans.Tests.Support;
@@ -9,6 +11,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public StorageFaults Faults { get; } = new();
 
+    /// <summary>One change feed for both silos, as PostgreSQL is one in durable mode.</summary>
+    public InMemoryChangeFeed Feed { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -17,7 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         var configuration = new ConfigurationBuilder().Build();
-        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults));
+        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults).Services.AddSingleton<IChangeFeed>(Feed));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -1,0 +1,144 @@
+using System.Text.Json.Serialization;
+
+namespace Listo.Orleans.Grains;
+
+/// <summary>
+/// The durable, ordered feed of every <see cref="EntityChange"/>. Appends are idempotent by entity and event id,
+/// so a grain may append again whatever it is unsure of (after a crash, a failed append, a retried delivery)
+/// and each change still appears exactly once.
+/// </summary>
+public interface IChangeFeed
+{
+    /// <summary>Appends the changes not yet in the feed; returns once they are durable.</summary>
+    Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes after <see cref="ChangeQuery.After"/>, oldest first. A cursor, once returned, is never passed by a later append.</summary>
+    Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes when a change may have arrived since the last read (an append here, or a poll interval), or after <paramref name="max"/>.</summary>
+    Task WaitAsync(TimeSpan max, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A read of the feed. <see cref="PathPrefix"/> matches a path, or its children (<c>address</c> matches <c>address.city</c>).</summary>
+public sealed record ChangeQuery(string? After, int Limit, string? ClientId = null, string? EntityType = null, string? PathPrefix = null)
+{
+    /// <summary>True when <paramref name="path"/> is <see cref="PathPrefix"/> or below it.</summary>
+    public bool MatchesPath(string path)
+        => PathPrefix is not { Length: > 0 } prefix
+            || (path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] is '.' or '['));
+
+    /// <summary>The change narrowed to the fields the query asks for, or null when none match.</summary>
+    public EntityChange? Narrow(EntityChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if ((ClientId is not null && change.ClientId != ClientId) || (EntityType is not null && change.EntityType != EntityType))
+        {
+            return null;
+        }
+
+        if (PathPrefix is not { Length: > 0 })
+        {
+            return change;
+        }
+
+        var fields = change.Fields.Where(f => MatchesPath(f.Path)).ToList();
+        return fields.Count == 0 ? null : change with { Fields = fields };
+    }
+}
+
+/// <summary>One change with the cursor that resumes after it.</summary>
+public sealed record FeedChange(string Cursor, EntityChange Change);
+
+/// <summary>A page of the feed and the cursor to pass next (the same one when nothing new arrived).</summary>
+public sealed record ChangePage(IReadOnlyList<FeedChange> Changes, string Next);
+
+/// <summary>Per-entity change history, bound from the <c>Changes</c> configuration section.</summary>
+public sealed class ChangeOptions
+{
+    public const string Section = "Changes";
+
+    /// <summary>How many recent changes each worker keeps for <c>GET …/workers/{workerId}/changes</c>.</summary>
+    public int HistoryPerEntity { get; set; } = 20;
+}
+
+/// <summary>The feed in memory: embedded mode (one silo, nothing durable) and grain tests.</summary>
+public sealed class InMemoryChangeFeed : IChangeFeed
+{
+    private readonly Lock _lock = new();
+    private readonly List<EntityChange> _changes = [];
+    private readonly HashSet<(string, string, string)> _keys = [];
+    private readonly AppendSignal _appended = new();
+
+    public Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_lock)
+        {
+            foreach (var change in changes)
+            {
+                if (_keys.Add((change.EntityType, change.EntityKey, change.EventId)))
+                {
+                    _changes.Add(change);
+                }
+            }
+        }
+
+        _appended.Set();
+        return Task.CompletedTask;
+    }
+
+    public Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var after = query.After is { Length: > 0 } cursor
+            ? int.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"'{cursor}' is not a cursor of this feed.")
+            : 0;
+        var page = new List<FeedChange>();
+        var scanned = after;
+        lock (_lock)
+        {
+            for (; scanned < _changes.Count && page.Count < query.Limit; scanned++)
+            {
+                if (query.Narrow(_changes[scanned]) is { } change)
+                {
+                    page.Add(new FeedChange(Cursor(scanned + 1), change));
+                }
+            }
+        }
+
+        // Past what was scanned, even when the filters matched nothing there, so a filtered consumer moves on.
+        return Task.FromResult(new ChangePage(page, Cursor(scanned)));
+    }
+
+    private static string Cursor(int position) => position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public Task WaitAsync(TimeSpan max, CancellationToken cancellationToken = default) => _appended.WaitAsync(max, cancellationToken);
+}
+
+/// <summary>Wakes every waiter once something was appended; a waiter gives up after its own time.</summary>
+public sealed class AppendSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Set() => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public async Task WaitAsync(TimeSpan max, CancellationToken cancellationToken)
+    {
+        var appended = Volatile.Read(ref _next).Task;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(max);
+        try
+        {
+            await appended.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the time ran out: the caller reads again
+        }
+    }
+}
+
+/// <summary>System.Text.Json metadata for the change shapes stored and served.</summary>
+[JsonSerializable(typeof(IReadOnlyList<FieldChange>))]
+[JsonSerializable(typeof(EntityChange))]
+public sealed partial class ChangeJsonContext : JsonSerializerContext;

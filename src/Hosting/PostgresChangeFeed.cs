@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using Listo.Orleans.Grains;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Listo.Orleans.Hosting;
+
+/// <summary>
+/// The change feed in PostgreSQL (<c>listo_changes</c>, schema 0002). Appends are one statement per batch and
+/// idempotent; reads are ordered by <c>(transaction id, id)</c> and only see transactions older than every
+/// running one, so a cursor is never passed by a change committed later.
+/// </summary>
+internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string serviceId) : IChangeFeed, IAsyncDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly AppendSignal _appended = new();
+
+    public async Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO listo_changes (service_id, entity_type, entity_key, event_id, client_id, worker_id, worker_profile_id, occurred_at, fields)
+            SELECT $1, c.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[]) AS c
+            ON CONFLICT ON CONSTRAINT listo_changes_once DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        Add(command, changes, c => c.EntityType);
+        Add(command, changes, c => c.EntityKey);
+        Add(command, changes, c => c.EventId);
+        Add(command, changes, c => c.ClientId);
+        Add(command, changes, c => c.WorkerId);
+        Add(command, changes, c => c.WorkerProfileId);
+        Add(command, changes, c => c.OccurredAt);
+        Add(command, changes, c => JsonSerializer.Serialize(c.Fields, ChangeJsonContext.Default.IReadOnlyListFieldChange));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _appended.Set();
+    }
+
+    public async Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (afterTx, afterId) = ParseCursor(query.After);
+        await using var command = dataSource.CreateCommand("""
+            SELECT tx::text, id, entity_type, entity_key, client_id, worker_id, worker_profile_id, event_id, occurred_at, fields::text
+              FROM listo_changes
+             WHERE service_id = $1
+               AND (tx, id) > ($2::text::xid8, $3)
+               AND tx < pg_snapshot_xmin(pg_current_snapshot())
+               AND ($4::text IS NULL OR client_id = $4)
+               AND ($5::text IS NULL OR entity_type = $5)
+               AND ($6::text IS NULL OR EXISTS (
+                     SELECT 1 FROM jsonb_array_elements(fields) AS f
+                      WHERE f->>'path' = $6 OR starts_with(f->>'path', $6 || '.') OR starts_with(f->>'path', $6 || '[')))
+             ORDER BY tx, id
+             LIMIT $7
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = afterTx.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = afterId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.ClientId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.EntityType ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = query.PathPrefix is { Length: > 0 } p ? p : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Limit });
+
+        var page = new List<FeedChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var fields = JsonSerializer.Deserialize(reader.GetString(9), ChangeJsonContext.Default.IReadOnlyListFieldChange) ?? [];
+            var change = new EntityChange(
+                reader.GetString(2), reader.GetString(3), Text(reader, 4), Text(reader, 5), Text(reader, 6), reader.GetString(7), reader.GetString(8), fields);
+            page.Add(new FeedChange($"{reader.GetString(0)}.{reader.GetInt64(1).ToString(CultureInfo.InvariantCulture)}", query.Narrow(change) ?? change));
+        }
+
+        return new ChangePage(page, page.Count > 0 ? page[^1].Cursor : query.After ?? "0.0");
+    }
+
+    public Task WaitAsync(TimeSpan max, CancellationToken cancellationToken = default)
+        => _appended.WaitAsync(max < PollInterval ? max : PollInterval, cancellationToken);
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    private static void Add(NpgsqlCommand command, IReadOnlyList<EntityChange> changes, Func<EntityChange, string?> column)
+    {
+        var values = new string?[changes.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = column(changes[i]);
+        }
+
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values });
+    }
+
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>Cursors are <c>{transaction id}.{id}</c>; empty means the start.</summary>
+    private static (ulong Tx, long Id) ParseCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return (0, 0);
+        }
+
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0
+            && ulong.TryParse(cursor.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var tx)
+            && long.TryParse(cursor.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? (tx, id)
+            : throw new FormatException($"'{cursor}' is not a cursor of this feed.");
+    }
+}
