@@ -106,41 +106,44 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         // changes each worker's own history holds.
         var storm = await stream.SendAsync(gateway, concurrency: 8);
         Assert.Equal(0, storm.GaveUp);
-        var feed = await ReadSettledFeedAsync(gateway);
-        Assert.Equal(feed.Count, feed.Distinct().Count());
-        var byWorker = feed.GroupBy(c => (c.ClientId, c.WorkerId)).ToList();
-        Assert.Equal(stream.Workers, byWorker.Count);
-        foreach (var worker in byWorker)
+        // The feed shows a transaction's rows once no older transaction runs on the server, and other tests share
+        // this server (one holds a transaction open on purpose), so compare until it has caught up.
+        var (feed, mismatch) = await CompareFeedWithHistoriesAsync(gateway, stream.Workers);
+        for (var attempt = 0; attempt < 60 && mismatch is not null; attempt++)
         {
-            var (_, history) = await gateway.GetAsync($"/v1/clients/{worker.Key.ClientId}/workers/{worker.Key.WorkerId}/changes");
-            Assert.Equal(
-                history.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("eventId").GetString()!).Order(),
-                worker.Select(c => c.EventId).Order());
+            await Task.Delay(500);
+            (feed, mismatch) = await CompareFeedWithHistoriesAsync(gateway, stream.Workers);
         }
 
+        Assert.True(mismatch is null, mismatch);
+        Assert.Equal(feed.Count, feed.Distinct().Count());
+        var byWorker = feed.GroupBy(c => (c.ClientId, c.WorkerId)).ToList();
         output.WriteLine($"change feed: {feed.Count} worker changes for {byWorker.Count} workers, each once after the crash and a full resend");
     }
 
-    /// <summary>
-    /// The whole worker feed once it stops growing. The feed shows a transaction's rows only when no older one
-    /// is still running on the server, and the other tests share this server, so a read can briefly lag.
-    /// </summary>
-    private static async Task<List<(string ClientId, string WorkerId, string EventId)>> ReadSettledFeedAsync(WebhookClient gateway)
+    /// <summary>The whole worker feed, and what (if anything) differs from the workers' own histories.</summary>
+    private static async Task<(List<(string ClientId, string WorkerId, string EventId)> Feed, string? Mismatch)> CompareFeedWithHistoriesAsync(
+        WebhookClient gateway, int workers)
     {
-        var previous = await ReadWholeFeedAsync(gateway);
-        for (var attempt = 0; attempt < 20; attempt++)
+        var feed = await ReadWholeFeedAsync(gateway);
+        var byWorker = feed.GroupBy(c => (c.ClientId, c.WorkerId)).ToList();
+        if (byWorker.Count != workers)
         {
-            await Task.Delay(500);
-            var current = await ReadWholeFeedAsync(gateway);
-            if (current.SequenceEqual(previous))
-            {
-                return current;
-            }
-
-            previous = current;
+            return (feed, $"the feed has changes of {byWorker.Count} workers, the stream {workers}");
         }
 
-        return previous;
+        foreach (var worker in byWorker)
+        {
+            var (_, history) = await gateway.GetAsync($"/v1/clients/{worker.Key.ClientId}/workers/{worker.Key.WorkerId}/changes");
+            var held = history.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("eventId").GetString()!).Order().ToList();
+            var fed = worker.Select(c => c.EventId).Order().ToList();
+            if (!held.SequenceEqual(fed))
+            {
+                return (feed, $"{worker.Key}: history [{string.Join(", ", held)}], feed [{string.Join(", ", fed)}]");
+            }
+        }
+
+        return (feed, null);
     }
 
     private static async Task<List<(string ClientId, string WorkerId, string EventId)>> ReadWholeFeedAsync(WebhookClient gateway)
