@@ -18,7 +18,15 @@ if [ -z "${LISTO_TEST_POSTGRES:-}" ]; then
 fi
 
 status=0
-dotnet test Listo.Orleans.sln --nologo -v quiet 2>&1 | tee "$log" || status=$?
+results=.data/test-results
+rm -rf "$results"
+dotnet test Listo.Orleans.sln --nologo -v quiet --logger "trx;LogFileName=listo.trx" --results-directory "$results" 2>&1 | tee "$log" || status=$?
+
+# Quiet output names a failed test but not why: print each failure's message from the results file.
+if grep -qs '<Message>' "$results"/*.trx; then
+  echo "--- failure messages ---"
+  sed -n '/<UnitTestResult [^>]*outcome="Failed"/{s/.*testName="\([^"]*\)".*/\1/p};/<Message>/,/<\/Message>/p' "$results"/*.trx
+fi
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 100, Skipped: 0, Total: 100, ..."
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:,]' '

@@ -57,11 +57,13 @@ public sealed class ChangeFeedTests(GatewayFixture gateway) : IClassFixture<Gate
         await Task.Delay(500);
         Assert.False(poll.IsCompleted);
 
-        var clock = Stopwatch.StartNew();
+        // Within a second of the delivery's 200 (the change is in the feed before it), however long the delivery
+        // itself took on a loaded machine.
         await gateway.DeliverAsync(ListoEvents.Worker(ListoEvents.NewId("lglsoevt"), ListoEvents.At(1), ListoEvents.WorkerData(client, worker, person)), "applied");
+        var sinceAck = Stopwatch.StartNew();
         var answered = await poll;
         Assert.Single(answered.Changes);
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.InRange(sinceAck.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
     [Theory]
