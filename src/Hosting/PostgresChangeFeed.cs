@@ -47,8 +47,9 @@ internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string ser
     {
         ArgumentNullException.ThrowIfNull(query);
         var (afterTx, afterId) = ParseCursor(query.After);
+        // Order by the qualified column: a bare "tx" would bind to the text output column and sort 1000 before 999.
         await using var command = dataSource.CreateCommand("""
-            SELECT tx::text, id, entity_type, entity_key, client_id, worker_id, worker_profile_id, event_id, occurred_at, fields::text
+            SELECT tx::text AS cursor_tx, id, entity_type, entity_key, client_id, worker_id, worker_profile_id, event_id, occurred_at, fields::text
               FROM listo_changes
              WHERE service_id = $1
                AND (tx, id) > ($2::text::xid8, $3)
@@ -58,7 +59,7 @@ internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string ser
                AND ($6::text IS NULL OR EXISTS (
                      SELECT 1 FROM jsonb_array_elements(fields) AS f
                       WHERE f->>'path' = $6 OR starts_with(f->>'path', $6 || '.') OR starts_with(f->>'path', $6 || '[')))
-             ORDER BY tx, id
+             ORDER BY listo_changes.tx, listo_changes.id
              LIMIT $7
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = serviceId });

@@ -30,16 +30,8 @@ public sealed class PostgresChangeFeedTests
         var meanwhile = await feed.ReadAsync(new ChangeQuery(null, 10));
         Assert.Empty(meanwhile.Changes); // "fast" waits behind the running transaction instead of being passed
 
-        // Once it commits, both appear in commit-independent order. Other tests' transactions on this server can
-        // hold the horizon back a little longer, so read until they show.
         await transaction.CommitAsync();
-        var after = await feed.ReadAsync(new ChangeQuery(meanwhile.Next, 10));
-        for (var attempt = 0; attempt < 50 && after.Changes.Count < 2; attempt++)
-        {
-            await Task.Delay(200);
-            after = await feed.ReadAsync(new ChangeQuery(meanwhile.Next, 10));
-        }
-
+        var after = await ReadUntilAsync(feed, new ChangeQuery(meanwhile.Next, 10), count: 2);
         Assert.Equal(["e-slow", "e-fast"], after.Changes.Select(c => c.Change.EventId));
     }
 
@@ -51,28 +43,59 @@ public sealed class PostgresChangeFeedTests
         await feed.AppendAsync([Change("1"), Change("2")]);
         await feed.AppendAsync([Change("2"), Change("1"), Change("3")]);
 
-        var all = await feed.ReadAsync(new ChangeQuery(null, 10));
-        for (var attempt = 0; attempt < 50 && all.Changes.Count < 3; attempt++)
-        {
-            await Task.Delay(200);
-            all = await feed.ReadAsync(new ChangeQuery(null, 10));
-        }
-
+        var all = await ReadUntilAsync(feed, new ChangeQuery(null, 10), count: 3);
         Assert.Equal(["e-1", "e-2", "e-3"], all.Changes.Select(c => c.Change.EventId));
 
         var address = await feed.ReadAsync(new ChangeQuery(null, 10, PathPrefix: "address"));
         Assert.All(address.Changes, c => Assert.Equal(["address.city"], c.Change.Fields.Select(f => f.Path)));
         Assert.Empty((await feed.ReadAsync(new ChangeQuery(null, 10, PathPrefix: "addr"))).Changes);
         Assert.Empty((await feed.ReadAsync(new ChangeQuery(all.Next, 10))).Changes);
-        Assert.Equal(3, await CountAsync(connectionString));
+        Assert.Equal(3, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM listo_changes"));
     }
 
-    private static async Task<long> CountAsync(string connectionString)
+    [Fact]
+    public async Task TransactionIdsWithMoreDigits_SortAfterFewer_AndPagesNeverRepeat()
+    {
+        // Rows of transactions 999 and 1000, long finished: as text, "1000" would sort before "999". Written in
+        // the opposite order, so the row ids disagree with the transaction order too.
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
+        await ScalarAsync<int>(connectionString, """
+            INSERT INTO listo_changes (tx, service_id, entity_type, entity_key, event_id, occurred_at, fields)
+            VALUES ('1000', 'feed-test', 'worker', 'worker:c/b', 'e-1000', '2026-05-03T12:00:00Z', '[]'),
+                   ('999',  'feed-test', 'worker', 'worker:c/a', 'e-999',  '2026-05-03T12:00:00Z', '[]')
+            RETURNING 0
+            """);
+        await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
+
+        Assert.Equal(["e-999", "e-1000"], (await feed.ReadAsync(new ChangeQuery(null, 10))).Changes.Select(c => c.Change.EventId));
+        var first = await feed.ReadAsync(new ChangeQuery(null, 1));
+        var second = await feed.ReadAsync(new ChangeQuery(first.Next, 1));
+        Assert.Equal(["e-999", "e-1000"], first.Changes.Concat(second.Changes).Select(c => c.Change.EventId));
+        Assert.Empty((await feed.ReadAsync(new ChangeQuery(second.Next, 1))).Changes);
+    }
+
+    /// <summary>
+    /// Reads until <paramref name="count"/> changes show. A change shows once no older transaction runs on the
+    /// server, and other tests share it, so a read right after an append can briefly come back short.
+    /// </summary>
+    private static async Task<ChangePage> ReadUntilAsync(PostgresChangeFeed feed, ChangeQuery query, int count)
+    {
+        var page = await feed.ReadAsync(query);
+        for (var attempt = 0; attempt < 50 && page.Changes.Count < count; attempt++)
+        {
+            await Task.Delay(200);
+            page = await feed.ReadAsync(query);
+        }
+
+        return page;
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM listo_changes", connection);
-        return (long)(await count.ExecuteScalarAsync())!;
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static EntityChange Change(string id) => new(
