@@ -20,9 +20,12 @@ public interface IWorkerGrain : IGrainWithStringKey
     [Alias("get"), AlwaysInterleave]
     Task<WorkerSnapshot?> GetAsync();
 
-    /// <summary>The worker's most recent changes, newest first (as many as <c>Changes:HistoryPerEntity</c>).</summary>
+    /// <summary>
+    /// The worker's most recent changes, newest first (as many as <c>Changes:HistoryPerEntity</c>), or null when
+    /// no snapshot was ever applied.
+    /// </summary>
     [Alias("get-changes"), AlwaysInterleave]
-    Task<IReadOnlyList<EntityChange>> GetChangesAsync();
+    Task<IReadOnlyList<EntityChange>?> GetChangesAsync();
 }
 
 /// <summary>One person, keyed by <c>workerProfileId</c>, across every client that engages them.</summary>

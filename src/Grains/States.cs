@@ -15,16 +15,12 @@ public sealed class WorkerState
     [Id(1), JsonPropertyName("recentEventIds")]
     public List<string> RecentEventIds { get; set; } = [];
 
-    /// <summary>The canonical-JSON hash of <see cref="Snapshot"/>'s data: equal hashes mean no change.</summary>
-    [Id(2), JsonPropertyName("contentHash")]
-    public string? ContentHash { get; set; }
-
     /// <summary>
     /// The newest changes, newest first, bounded by <see cref="ChangeOptions.HistoryPerEntity"/>. Written with
     /// the snapshot that caused them, so a change exists exactly when its snapshot is durable; the feed is
     /// caught up from here after a crash.
     /// </summary>
-    [Id(3), JsonPropertyName("changes")]
+    [Id(2), JsonPropertyName("changes")]
     public List<EntityChange> Changes { get; set; } = [];
 }
 

@@ -17,6 +17,9 @@ internal sealed class WorkerGrain(
     // The history that goes with _durable.
     private IReadOnlyList<EntityChange> _durableChanges = [];
 
+    // The canonical hash of _durable's data: derived, so computed once per activation rather than stored.
+    private string? _durableHash;
+
     // True once every change in the durable history is known to be in the feed. Memory only, like
     // _downstreamInSync: after an activation or a failed append the next delivery appends the history again,
     // which the feed ignores for changes it has.
@@ -53,19 +56,20 @@ internal sealed class WorkerGrain(
         {
             var previous = held.Snapshot;
             var hash = JsonChanges.Hash(delivery.Data);
-            change = string.Equals(hash, held.ContentHash, StringComparison.Ordinal) ? null : Change(previous, delivery);
+            _durableHash ??= previous is null ? null : JsonChanges.Hash(previous.Data);
+            change = string.Equals(hash, _durableHash, StringComparison.Ordinal) ? null : Change(previous, delivery);
             var changes = change is null ? held.Changes : [change, .. held.Changes.Take(_history - 1)];
             await state.ReplaceAsync(
                 new WorkerState
                 {
                     Snapshot = delivery,
                     RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
-                    ContentHash = hash,
                     Changes = changes,
                 },
                 DeactivateOnIdle);
             _durable = delivery;
             _durableChanges = changes;
+            _durableHash = hash;
             if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
             {
                 _downstreamInSync = false;
@@ -95,7 +99,7 @@ internal sealed class WorkerGrain(
 
     Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
 
-    Task<IReadOnlyList<EntityChange>> IWorkerGrain.GetChangesAsync() => Task.FromResult(_durableChanges);
+    Task<IReadOnlyList<EntityChange>?> IWorkerGrain.GetChangesAsync() => Task.FromResult(_durable is null ? null : _durableChanges);
 
     /// <summary>What <paramref name="next"/> changes against <paramref name="previous"/>; null when no field differs.</summary>
     private static EntityChange? Change(WorkerSnapshot? previous, WorkerSnapshot next)

@@ -2,6 +2,7 @@ using Listo.Orleans.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using System.Net;
 using Orleans.Configuration;
@@ -113,8 +114,8 @@ public static class ListoSilo
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StateNames.Storage)
             .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
         silo.Services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
-        var serviceId = (configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions()).ServiceId;
-        silo.Services.AddSingleton<IChangeFeed>(_ => new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), serviceId));
+        silo.Services.AddSingleton<IChangeFeed>(sp => new PostgresChangeFeed(
+            NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         return silo;
     }
 

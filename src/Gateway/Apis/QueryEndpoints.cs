@@ -23,15 +23,9 @@ internal static class QueryEndpoints
     internal const int MaxWaitSeconds = 30, DefaultLimit = 100, MaxLimit = 1000;
 
     private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetWorkerChangesAsync(string clientId, string workerId, IGrainFactory grains)
-    {
-        if (!IsKey(clientId) || !IsKey(workerId) || await grains.GetWorkerGrain(clientId, workerId).GetAsync() is null)
-        {
-            return Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
-        }
-
-        var changes = await grains.GetWorkerGrain(clientId, workerId).GetChangesAsync();
-        return TypedResults.Ok(new ChangesResponse(changes.Select(c => ChangeResponse.From(c)).ToList(), Next: null));
-    }
+        => IsKey(clientId) && IsKey(workerId) && await grains.GetWorkerGrain(clientId, workerId).GetChangesAsync() is { } changes
+            ? TypedResults.Ok(new ChangesResponse(changes.Select(c => ChangeResponse.From(c)).ToList(), Next: null))
+            : Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
 
     private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetChangesAsync(
         IChangeFeed feed,

@@ -190,11 +190,17 @@ public sealed partial class ManifestTests
         }
     }
 
-    private static async Task<IList<object>> RenderAsync(string kustomization)
+    // Each kustomization is rendered once per test run; the objects are only read.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<IList<object>>>> Rendered = new(StringComparer.Ordinal);
+
+    private static Task<IList<object>> RenderAsync(string kustomization)
     {
         Assert.Contains(kustomization, Kustomizations);
-        var yaml = await Repository.RunScriptAsync("-c", $"kubectl kustomize deploy/k8s/{kustomization}");
-        return KubernetesYaml.LoadAllFromString(yaml, strict: true);
+        return Rendered.GetOrAdd(kustomization, k => new(async () =>
+        {
+            var yaml = await Repository.RunScriptAsync("-c", $"kubectl kustomize deploy/k8s/{k}");
+            return KubernetesYaml.LoadAllFromString(yaml, strict: true);
+        })).Value;
     }
 
     private static async Task<List<(V1Deployment Deployment, V1Container Container)>> ContainersAsync()

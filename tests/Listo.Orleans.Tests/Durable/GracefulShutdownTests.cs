@@ -40,8 +40,10 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
         output.WriteLine($"readiness 503 after {stopping.ElapsedMilliseconds} ms");
 
-        // The delay is over and the web host is stopping; the half-sent delivery holds it open.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Once the delay is over the web host stops listening: new connections are refused, while the half-sent
+        // delivery keeps the process (and its silo) alive.
+        Assert.True(await ListenerClosedAsync(gateway.Internal, TimeSpan.FromSeconds(20)), "the internal listener was never closed");
+        output.WriteLine($"listeners closed after {stopping.ElapsedMilliseconds} ms; the in-flight delivery is still open");
         Assert.False(gateway.Process.HasExited, gateway.Process.Output);
         body.SendRest();
 
@@ -58,6 +60,27 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var (status, view) = await gateway.GetAsync($"/v1/clients/{client}/workers/{worker}");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Drained", view.GetProperty("snapshot").GetProperty("address").GetProperty("city").GetString());
+    }
+
+    private static async Task<bool> ListenerClosedAsync(Uri listener, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(listener.Host, listener.Port);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
     }
 
     /// <summary>A request body that sends its first half, then waits for the test before sending the rest.</summary>

@@ -11,8 +11,10 @@ namespace Listo.Orleans.Tests.Grains;
 [Collection(ClusterCollection.Name)]
 public sealed class ClientGroupCommitTests(ClusterFixture fixture)
 {
-    // How long a held write must keep every waiting caller from completing; the callers are on loopback.
+    // How long a held write must keep every waiting caller from completing (a bound on asserting an absence).
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
+
+    private const string IndexWorker = nameof(IClientGrain.IndexWorkerAsync);
 
     [Fact]
     public async Task WorkersArrivingDuringAWrite_ShareTheNextWrite_AndNoneCompletesBeforeItsWriteIsDurable()
@@ -25,6 +27,7 @@ public sealed class ClientGroupCommitTests(ClusterFixture fixture)
         await entered;
         var again = grain.IndexWorkerAsync(Summary("w-first"));
         var rest = Enumerable.Range(0, 40).Select(i => grain.IndexWorkerAsync(Summary($"w-{i:d2}"))).ToList();
+        await fixture.Faults.ArrivedAsync(GrainKeys.Client(client), IndexWorker, 42); // all queued behind the held write
 
         await Task.WhenAny(Task.WhenAll(rest.Append(first).Append(again)), Task.Delay(Settle));
         Assert.False(first.IsCompleted || again.IsCompleted || rest.Any(t => t.IsCompleted), "a caller completed while its write was held");
@@ -49,7 +52,8 @@ public sealed class ClientGroupCommitTests(ClusterFixture fixture)
         await entered;
         var batch = Enumerable.Range(0, 10).Select(i => $"w-{i:d2}").ToList();
         var calls = batch.Select(id => grain.IndexWorkerAsync(Summary(id))).ToList();
-        await Task.WhenAny(Task.WhenAll(calls), Task.Delay(Settle));
+        await fixture.Faults.ArrivedAsync(key, IndexWorker, 11);
+        Assert.DoesNotContain(calls, c => c.IsCompleted);
         fixture.Faults.FailWrites(StateNames.Client, key);
 
         release.SetResult();

@@ -7,12 +7,13 @@ namespace Listo.Orleans.Tests.Support;
 
 internal static class SiloTestExtensions
 {
-    /// <summary>Wraps the Listo grain storage so tests can fail chosen writes.</summary>
+    /// <summary>Wraps the Listo grain storage so tests can fail or hold chosen writes, and counts calls reaching grains.</summary>
     public static ISiloBuilder AddStorageFaults(this ISiloBuilder silo, StorageFaults faults)
     {
         silo.Services.AddSingleton(faults);
         silo.Services.AddGrainStorage(StateNames.Storage, (sp, name) =>
             new FaultInjectingStorage(MemoryGrainStorageFactory.Create(sp, name), sp.GetRequiredService<StorageFaults>()));
+        silo.AddIncomingGrainCallFilter(new ArrivalFilter(faults));
         return silo;
     }
 }

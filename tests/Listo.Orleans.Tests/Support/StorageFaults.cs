@@ -10,6 +10,8 @@ public sealed class StorageFaults
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _entered = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _writes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrived = new(StringComparer.Ordinal);
 
     /// <summary>The next <paramref name="count"/> writes of <paramref name="stateName"/> for <paramref name="grainKey"/> fail.</summary>
     public void FailWrites(string stateName, string grainKey, int count = 1) => _failWrites[stateName + "|" + grainKey] = count;
@@ -26,6 +28,35 @@ public sealed class StorageFaults
         _entered[stateName + "|" + grainKey] = waiting;
         entered = waiting.Task;
         return release;
+    }
+
+    /// <summary>
+    /// Completes once <paramref name="count"/> calls of <paramref name="method"/> have reached the grain keyed
+    /// <paramref name="grainKey"/> (counted by <see cref="ArrivalFilter"/>), so a test can act after they queued.
+    /// </summary>
+    public async Task ArrivedAsync(string grainKey, string method, int count)
+    {
+        var key = method + "|" + grainKey;
+        while (_arrivals.GetValueOrDefault(key) < count)
+        {
+            var arrived = _arrived.GetOrAdd(key, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            if (_arrivals.GetValueOrDefault(key) >= count)
+            {
+                break;
+            }
+
+            await arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    internal void Arrive(string grainKey, string method)
+    {
+        var key = method + "|" + grainKey;
+        _arrivals.AddOrUpdate(key, 1, (_, n) => n + 1);
+        if (_arrived.TryRemove(key, out var arrived))
+        {
+            arrived.TrySetResult();
+        }
     }
 
     /// <summary>How many writes of <paramref name="stateName"/> for <paramref name="grainKey"/> have succeeded.</summary>
@@ -76,4 +107,14 @@ internal sealed class FaultInjectingStorage(IGrainStorage inner, StorageFaults f
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+}
+
+/// <summary>Counts each grain call as it reaches its grain, for <see cref="StorageFaults.ArrivedAsync"/>.</summary>
+internal sealed class ArrivalFilter(StorageFaults faults) : IIncomingGrainCallFilter
+{
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        faults.Arrive(context.TargetContext.GrainId.Key.ToString()!, context.InterfaceMethod.Name);
+        return context.Invoke();
+    }
 }
