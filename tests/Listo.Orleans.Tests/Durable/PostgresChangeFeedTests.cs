@@ -56,21 +56,21 @@ public sealed class PostgresChangeFeedTests
     [Fact]
     public async Task TransactionIdsWithMoreDigits_SortAfterFewer_AndPagesNeverRepeat()
     {
-        // Rows of transactions 999 and 1000, long finished: as text, "1000" would sort before "999". Written in
-        // the opposite order, so the row ids disagree with the transaction order too.
+        // Rows of transactions 99 and 100, long finished (even a fresh server's initdb used hundreds): as text,
+        // "100" would sort before "99". Written in the opposite order, so the row ids disagree with it too.
         var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
         await ScalarAsync<int>(connectionString, """
             INSERT INTO listo_changes (tx, service_id, entity_type, entity_key, event_id, occurred_at, fields)
-            VALUES ('1000', 'feed-test', 'worker', 'worker:c/b', 'e-1000', '2026-05-03T12:00:00Z', '[]'),
-                   ('999',  'feed-test', 'worker', 'worker:c/a', 'e-999',  '2026-05-03T12:00:00Z', '[]')
+            VALUES ('100', 'feed-test', 'worker', 'worker:c/b', 'e-100', '2026-05-03T12:00:00Z', '[]'),
+                   ('99',  'feed-test', 'worker', 'worker:c/a', 'e-99',  '2026-05-03T12:00:00Z', '[]')
             RETURNING 0
             """);
         await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
 
-        Assert.Equal(["e-999", "e-1000"], (await feed.ReadAsync(new ChangeQuery(null, 10))).Changes.Select(c => c.Change.EventId));
+        Assert.Equal(["e-99", "e-100"], (await feed.ReadAsync(new ChangeQuery(null, 10))).Changes.Select(c => c.Change.EventId));
         var first = await feed.ReadAsync(new ChangeQuery(null, 1));
         var second = await feed.ReadAsync(new ChangeQuery(first.Next, 1));
-        Assert.Equal(["e-999", "e-1000"], first.Changes.Concat(second.Changes).Select(c => c.Change.EventId));
+        Assert.Equal(["e-99", "e-100"], first.Changes.Concat(second.Changes).Select(c => c.Change.EventId));
         Assert.Empty((await feed.ReadAsync(new ChangeQuery(second.Next, 1))).Changes);
     }
 
