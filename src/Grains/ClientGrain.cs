@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Listo.Orleans.Grains;
 
 /// <summary>
@@ -5,10 +7,14 @@ namespace Listo.Orleans.Grains;
 /// from the worker grains (pushed by them, or read back after activation) and never stored here.
 /// </summary>
 internal sealed class ClientGrain(
-    [PersistentState(StateNames.Client, StateNames.Storage)] IPersistentState<ClientState> state)
+    [PersistentState(StateNames.Client, StateNames.Storage)] IPersistentState<ClientState> state,
+    IChangeFeed feed,
+    IOptions<ChangeOptions> changeOptions)
     : Grain, IClientGrain
 {
     private const int LoadConcurrency = 64;
+
+    private readonly ChangeTracker _changes = new(feed, changeOptions.Value.HistoryPerEntity);
 
     private readonly Dictionary<string, WorkerSummary> _workers = new(StringComparer.Ordinal);
     private GroupCommit<ClientChanges>? _commits;
@@ -28,12 +34,19 @@ internal sealed class ClientGrain(
 
         var held = state.State;
         var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
+        EntityChange? change = null;
         if (outcome == DeliveryOutcome.Applied)
         {
             var recent = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId);
-            await Commits.AddAsync(changes => (changes.Snapshot, changes.RecentEventIds) = (delivery, recent));
+            (change, var hash) = _changes.Compare(held.Snapshot?.Data, delivery.Data, fields => new EntityChange(
+                EntityTypes.Client, key, delivery.ClientId, null, null, delivery.Stamp.EventId, delivery.Stamp.OccurredAtText, fields));
+            var history = _changes.Record(held.Changes, change);
+            await Commits.AddAsync(changes => (changes.Snapshot, changes.RecentEventIds, changes.History) = (delivery, recent, history));
+            _changes.Committed(hash);
         }
 
+        // Any delivery catches the feed up while it is not known to hold the client's history.
+        await _changes.PublishAsync(state.State.Changes, change);
         return outcome;
     }
 
@@ -85,6 +98,7 @@ internal sealed class ClientGrain(
                 Snapshot = changes.Snapshot ?? held.Snapshot,
                 RecentEventIds = changes.RecentEventIds ?? held.RecentEventIds,
                 WorkerIds = workerIds,
+                Changes = changes.History ?? held.Changes,
             },
             DeactivateOnIdle);
     }
@@ -128,6 +142,8 @@ internal sealed class ClientChanges
     public ClientSnapshot? Snapshot { get; set; }
 
     public List<string>? RecentEventIds { get; set; }
+
+    public List<EntityChange>? History { get; set; }
 
     public HashSet<string> WorkerIds { get; } = new(StringComparer.Ordinal);
 }

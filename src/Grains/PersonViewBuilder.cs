@@ -8,6 +8,11 @@ namespace Listo.Orleans.Grains;
 /// </summary>
 public static class PersonViewBuilder
 {
+    private static readonly string[] ProfileFields = ["email", "firstName", "lastName", "fullName", "phone", "dateOfBirth", "address"];
+
+    // Values are copied as sent (relaxed escaping keeps "São Paulo" readable in a diff).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Builds the view, or null when there is no engagement. Engagements are ordered by client id (ordinal).</summary>
     public static PersonView? Build(string workerProfileId, IEnumerable<WorkerSnapshot> engagements)
     {
@@ -18,14 +23,7 @@ public static class PersonViewBuilder
             return null;
         }
 
-        var newest = ordered[0];
-        foreach (var engagement in ordered)
-        {
-            if (engagement.Stamp.IsNewerThan(newest.Stamp))
-            {
-                newest = engagement;
-            }
-        }
+        var newest = Newest(ordered)!;
 
         var views = new List<EngagementView>(ordered.Count);
         PersonProfile? profile = null;
@@ -54,6 +52,50 @@ public static class PersonViewBuilder
         }
 
         return new PersonView(workerProfileId, newest.Stamp, profile!, views);
+    }
+
+    /// <summary>The snapshot the profile comes from: the newest of all engagements (null when there is none).</summary>
+    public static WorkerSnapshot? Newest(IEnumerable<WorkerSnapshot> engagements)
+    {
+        ArgumentNullException.ThrowIfNull(engagements);
+        WorkerSnapshot? newest = null;
+        foreach (var engagement in engagements)
+        {
+            if (newest is null || engagement.Stamp.IsNewerThan(newest.Stamp))
+            {
+                newest = engagement;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>
+    /// The profile fields of <paramref name="snapshot"/> as one JSON object (values as Listo sent them), the
+    /// content a person's changes are computed on: <c>address.city</c>, <c>phone</c>, ….
+    /// </summary>
+    public static string ProfileJson(WorkerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        using var document = JsonDocument.Parse(snapshot.Data);
+        var data = document.RootElement;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            foreach (var name in ProfileFields)
+            {
+                if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value))
+                {
+                    writer.WritePropertyName(name);
+                    value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string? StringOrNull(JsonElement data, string name)

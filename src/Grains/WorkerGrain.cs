@@ -12,18 +12,10 @@ internal sealed class WorkerGrain(
     IOptions<ChangeOptions> changeOptions)
     : Grain, IWorkerGrain
 {
-    private readonly int _history = Math.Max(1, changeOptions.Value.HistoryPerEntity);
+    private readonly ChangeTracker _changes = new(feed, changeOptions.Value.HistoryPerEntity);
 
     // The history that goes with _durable.
     private IReadOnlyList<EntityChange> _durableChanges = [];
-
-    // The canonical hash of _durable's data: derived, so computed once per activation rather than stored.
-    private string? _durableHash;
-
-    // True once every change in the durable history is known to be in the feed. Memory only, like
-    // _downstreamInSync: after an activation or a failed append the next delivery appends the history again,
-    // which the feed ignores for changes it has.
-    private bool _feedInSync;
 
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
@@ -55,10 +47,8 @@ internal sealed class WorkerGrain(
         if (outcome == DeliveryOutcome.Applied)
         {
             var previous = held.Snapshot;
-            var hash = JsonChanges.Hash(delivery.Data);
-            _durableHash ??= previous is null ? null : JsonChanges.Hash(previous.Data);
-            change = string.Equals(hash, _durableHash, StringComparison.Ordinal) ? null : Change(previous, delivery);
-            var changes = change is null ? held.Changes : [change, .. held.Changes.Take(_history - 1)];
+            (change, var hash) = _changes.Compare(previous?.Data, delivery.Data, fields => Change(delivery, fields));
+            var changes = _changes.Record(held.Changes, change);
             await state.ReplaceAsync(
                 new WorkerState
                 {
@@ -69,7 +59,7 @@ internal sealed class WorkerGrain(
                 DeactivateOnIdle);
             _durable = delivery;
             _durableChanges = changes;
-            _durableHash = hash;
+            _changes.Committed(hash);
             if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
             {
                 _downstreamInSync = false;
@@ -78,14 +68,7 @@ internal sealed class WorkerGrain(
         }
 
         // The change feed, like the person and client, is caught up by any delivery while not known in sync.
-        IReadOnlyList<EntityChange> unpublished = _feedInSync ? (change is null ? [] : [change]) : [.. state.State.Changes.AsEnumerable().Reverse()];
-        if (unpublished.Count > 0)
-        {
-            _feedInSync = false;
-            await feed.AppendAsync(unpublished);
-        }
-
-        _feedInSync = true;
+        await _changes.PublishAsync(state.State.Changes, change);
 
         // Writes across grains are not atomic: a duplicate (Listo's retry after our 5xx) re-drives the steps
         // after the worker, and so does any delivery while they are not known to be in sync.
@@ -101,16 +84,9 @@ internal sealed class WorkerGrain(
 
     Task<IReadOnlyList<EntityChange>?> IWorkerGrain.GetChangesAsync() => Task.FromResult(_durable is null ? null : _durableChanges);
 
-    /// <summary>What <paramref name="next"/> changes against <paramref name="previous"/>; null when no field differs.</summary>
-    private static EntityChange? Change(WorkerSnapshot? previous, WorkerSnapshot next)
-    {
-        var fields = JsonChanges.Diff(previous?.Data, next.Data);
-        return fields.Count == 0
-            ? null
-            : new EntityChange(
-                EntityTypes.Worker, GrainKeys.Worker(next.ClientId, next.WorkerId), next.ClientId, next.WorkerId, next.WorkerProfileId,
-                next.Stamp.EventId, next.Stamp.OccurredAtText, fields);
-    }
+    private static EntityChange Change(WorkerSnapshot next, IReadOnlyList<FieldChange> fields) => new(
+        EntityTypes.Worker, GrainKeys.Worker(next.ClientId, next.WorkerId), next.ClientId, next.WorkerId, next.WorkerProfileId,
+        next.Stamp.EventId, next.Stamp.OccurredAtText, fields);
 
     private async Task PropagateAsync(WorkerSnapshot snapshot)
     {

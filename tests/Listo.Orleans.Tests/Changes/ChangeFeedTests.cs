@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Changes;
@@ -49,6 +50,56 @@ public sealed class ChangeFeedTests(GatewayFixture gateway) : IClassFixture<Gate
     }
 
     [Fact]
+    public async Task ClientChanges_AreInTheFeed_AndANewerSnapshotWithTheSameContentIsNot()
+    {
+        var client = ListoEvents.NewId("lglsocli");
+        var start = (await ReadFeedAsync($"clientId={client}&entityType=client")).Next;
+        var created = ListoEvents.Client(ListoEvents.NewId("lglsoevt"), ListoEvents.At(1), ListoEvents.ClientData(client));
+        var same = ListoEvents.Client(ListoEvents.NewId("lglsoevt"), ListoEvents.At(2), ListoEvents.ClientData(client));
+        var renamed = ListoEvents.Client(ListoEvents.NewId("lglsoevt"), ListoEvents.At(3), ListoEvents.ClientData(client, name: "Hudson - Mraz - Payroll"));
+        foreach (var envelope in new[] { created, same, renamed })
+        {
+            await gateway.DeliverAsync(envelope, "applied");
+        }
+
+        var feed = await ReadFeedAsync($"clientId={client}&entityType=client&after={start}");
+        Assert.Equal([(string)created["id"]!, (string)renamed["id"]!], feed.Changes.Select(c => c.GetProperty("eventId").GetString()));
+        var name = Assert.Single(feed.Changes[1].GetProperty("fields").EnumerateArray());
+        Assert.Equal(("name", "Hudson - Mraz - EOR", "Hudson - Mraz - Payroll"), (name.GetProperty("path").GetString(), name.GetProperty("from").GetString(), name.GetProperty("to").GetString()));
+        Assert.All(feed.Changes, c => Assert.False(c.TryGetProperty("workerId", out _)));
+    }
+
+    [Fact]
+    public async Task PersonChanges_FollowTheProfile_OnceAcrossClients_AndNotForEngagementFields()
+    {
+        var (clientA, clientB, person) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpf"));
+        var (workerA, workerB) = (ListoEvents.NewId("lglsowpr"), ListoEvents.NewId("lglsowpr"));
+        var start = (await ReadFeedAsync("entityType=person&limit=1000")).Next;
+
+        // Listo fans a person's change out to every client: the address arrives twice, the person changes once.
+        var steps = new (string Client, JsonObject Data)[]
+        {
+            (clientA, ListoEvents.WorkerData(clientA, workerA, person)),
+            (clientB, ListoEvents.WorkerData(clientB, workerB, person)),
+            (clientA, ListoEvents.WorkerData(clientA, workerA, person, city: "Shelbyville")),
+            (clientB, ListoEvents.WorkerData(clientB, workerB, person, city: "Shelbyville")),
+            (clientB, WithTitle(ListoEvents.WorkerData(clientB, workerB, person, city: "Shelbyville"), "Staff Engineer")),
+            (clientA, ListoEvents.WorkerData(clientA, workerA, person, city: "Shelbyville", phone: "+12025550100")),
+        };
+        var events = steps.Select((step, i) => ListoEvents.Worker(ListoEvents.NewId("lglsoevt"), ListoEvents.At(i + 1), step.Data)).ToList();
+        foreach (var envelope in events)
+        {
+            await gateway.DeliverAsync(envelope, "applied");
+        }
+
+        var changes = await ReadUntilAsync(gateway, $"entityType=person&after={start}", c => c.GetProperty("workerProfileId").GetString() == person, 3);
+        Assert.Equal([(string)events[0]["id"]!, (string)events[2]["id"]!, (string)events[5]["id"]!], changes.Select(c => c.GetProperty("eventId").GetString()));
+        Assert.Equal(["address.city"], Paths(changes[1]));
+        Assert.Equal(["phone"], Paths(changes[2]));
+        Assert.All(changes, c => Assert.False(c.TryGetProperty("clientId", out _)));
+    }
+
+    [Fact]
     public async Task LongPoll_AnswersWithinASecondOfTheDelivery()
     {
         var (client, worker, person) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr"), ListoEvents.NewId("lglsowpf"));
@@ -86,7 +137,31 @@ public sealed class ChangeFeedTests(GatewayFixture gateway) : IClassFixture<Gate
         return (body.GetProperty("changes").EnumerateArray().ToList(), body.GetProperty("next").GetString()!);
     }
 
+    /// <summary>Reads the feed from the query's cursor until <paramref name="count"/> changes match, or 10 s pass.</summary>
+    internal static async Task<List<JsonElement>> ReadUntilAsync(WebhookClient reader, string query, Func<JsonElement, bool> match, int count)
+    {
+        var found = new List<JsonElement>();
+        var deadline = Stopwatch.StartNew();
+        var next = query;
+        while (found.Count < count && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var page = await ReadFeedAsync(reader, $"{next}&limit=1000&wait=1");
+            found.AddRange(page.Changes.Where(match));
+            next = string.Join('&', query.Split('&').Where(p => !p.StartsWith("after=", StringComparison.Ordinal)).Append($"after={page.Next}"));
+        }
+
+        // One more read: anything past the expected count is a change that should not exist.
+        found.AddRange((await ReadFeedAsync(reader, $"{next}&limit=1000")).Changes.Where(match));
+        return found;
+    }
+
     private Task<(List<JsonElement> Changes, string Next)> ReadFeedAsync(string query) => ReadFeedAsync(gateway, query);
+
+    private static JsonObject WithTitle(JsonObject data, string title)
+    {
+        data["jobTitle"] = title;
+        return data;
+    }
 
     private static List<string> Paths(JsonElement change) => change.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("path").GetString()!).ToList();
 
