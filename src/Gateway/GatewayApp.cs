@@ -2,8 +2,10 @@ using Listo.Orleans.Gateway.Apis;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Hosting;
+using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Webhooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
@@ -67,6 +69,8 @@ public static class GatewayApp
                 TimeSpan.FromSeconds(webhooks.ToleranceSeconds),
                 sp.GetService<TimeProvider>());
         });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddListoJournal(builder.Configuration);
         services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<BearerKeyFilter>();
@@ -106,6 +110,7 @@ public static class GatewayApp
             // Resolving the options runs their validators now, so a missing key is one line, not a host failure log.
             _ = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<QueryApiOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<JournalOptions>>().Value;
             await ListoSilo.RequireSchemaAsync(app.Configuration);
             await app.RunAsync();
             return 0;

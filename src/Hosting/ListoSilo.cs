@@ -85,6 +85,32 @@ public static class ListoSilo
     }
 
     /// <summary>
+    /// An Orleans client of the configured cluster: the membership table in PostgreSQL, or the local embedded
+    /// silo's client port when no connection string is set.
+    /// </summary>
+    public static IClientBuilder ConfigureListoClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
+        if (IsEmbedded(configuration))
+        {
+            return client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        return client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = ListoDatabase.Invariant;
+            o.ConnectionString = DurableConnectionString(configuration);
+        });
+    }
+
+    /// <summary>
     /// The grain storage every Listo grain uses (<see cref="StateNames.Storage"/>) with the System.Text.Json
     /// storage serializer, and the probe readiness asks: PostgreSQL when configured, memory otherwise.
     /// Clustering is configured separately.

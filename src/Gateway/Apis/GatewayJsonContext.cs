@@ -13,6 +13,8 @@ namespace Listo.Orleans.Gateway.Apis;
 [JsonSerializable(typeof(WorkerResponse))]
 [JsonSerializable(typeof(PersonResponse))]
 [JsonSerializable(typeof(ChangesResponse))]
+[JsonSerializable(typeof(DeliveriesResponse))]
+[JsonSerializable(typeof(DeliveryDetailResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

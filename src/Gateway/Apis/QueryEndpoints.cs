@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Listo.Orleans.Gateway.Apis;
 
-/// <summary>The <c>/v1</c> query API on the internal listener. Reads go to the grains, never to storage directly.</summary>
+/// <summary>
+/// The <c>/v1</c> query API on the internal listener. Entity reads go to the grains, never to storage directly; the
+/// change feed and the delivery journal are read from where they are kept.
+/// </summary>
 internal static class QueryEndpoints
 {
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
@@ -16,6 +19,7 @@ internal static class QueryEndpoints
         v1.MapGet("/people/{workerProfileId}", GetPersonAsync);
         v1.MapGet("/clients/{clientId}/workers/{workerId}/changes", GetWorkerChangesAsync);
         v1.MapGet("/changes", GetChangesAsync);
+        v1.MapDeliveries();
         return v1;
     }
 
@@ -75,7 +79,7 @@ internal static class QueryEndpoints
         }
     }
 
-    private static bool TryParse(string? text, int fallback, int min, int max, out int value)
+    internal static bool TryParse(string? text, int fallback, int min, int max, out int value)
     {
         value = fallback;
         return text is null

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Listo.Orleans.Grains;
+using Listo.Orleans.Hosting.Deliveries;
 
 namespace Listo.Orleans.Gateway.Apis;
 
@@ -92,3 +93,49 @@ public sealed record ChangeResponse(
 public sealed record ChangesResponse(
     IReadOnlyList<ChangeResponse> Changes,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+
+/// <summary>One journaled delivery as <c>GET /v1/deliveries</c> lists it.</summary>
+public sealed record DeliveryResponse(string Id, string Type, string? OccurredAt, DateTimeOffset ReceivedAt, string Outcome)
+{
+    public static DeliveryResponse From(JournalEntry entry) => new(entry.Id, entry.Type, entry.OccurredAt, entry.ReceivedAt, entry.Outcome);
+}
+
+/// <summary>A page of the journal; <c>next</c> is the cursor to pass as <c>after</c>, absent on the last page.</summary>
+public sealed record DeliveriesResponse(
+    IReadOnlyList<DeliveryResponse> Deliveries,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+
+/// <summary>
+/// One journaled delivery with its raw body: <c>body</c> is the text as received, or, for a body that is not
+/// UTF-8, <c>bodyBase64</c>. <c>detail</c> says why it was quarantined, ignored or failed.
+/// </summary>
+public sealed record DeliveryDetailResponse(
+    string Id,
+    string Type,
+    string? OccurredAt,
+    DateTimeOffset ReceivedAt,
+    string Outcome,
+    int Attempts,
+    DateTimeOffset LastReceivedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Body,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BodyBase64)
+{
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static DeliveryDetailResponse From(JournalEntry entry)
+    {
+        string? text;
+        try
+        {
+            text = StrictUtf8.GetString(entry.Body.Span);
+        }
+        catch (ArgumentException)
+        {
+            text = null;
+        }
+
+        return new(entry.Id, entry.Type, entry.OccurredAt, entry.ReceivedAt, entry.Outcome, entry.Attempts, entry.LastReceivedAt, entry.Detail,
+            text, text is null ? Convert.ToBase64String(entry.Body.Span) : null);
+    }
+}

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Grains;
+using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -13,15 +14,20 @@ public sealed record DeliveryAck(string Id, string Outcome);
 
 /// <summary>
 /// Receives one delivery: headers, size, signature over the raw bytes, envelope, then the grain that owns
-/// the entity. Answers 200 only once the outcome is durable.
+/// the entity, then the journal. Answers 200 (or the 400 of a quarantined body) only once the outcome and the
+/// journal entry are durable; anything authentic that cannot be kept is answered 503, so Listo retries it.
 /// </summary>
 internal sealed partial class WebhookReceiver(
     WebhookVerifier verifier,
     IOptions<WebhookOptions> options,
+    IOptions<JournalOptions> journalOptions,
+    JournalWriter journal,
     IGrainFactory grains,
     WebhookMetrics metrics,
+    TimeProvider time,
     ILogger<WebhookReceiver> logger)
 {
+    private readonly JournalWriter? _journal = journalOptions.Value.Enabled ? journal : null;
     private const string RetryAfterSeconds = "5";
     private const int InitialBufferBytes = 16 * 1024;
 
@@ -31,6 +37,7 @@ internal sealed partial class WebhookReceiver(
     public async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> ReceiveAsync(HttpContext http)
     {
         var startedAt = Stopwatch.GetTimestamp();
+        var receivedAt = time.GetUtcNow();
         var request = http.Request;
         string? id = request.Headers[WebhookVerifier.IdHeader];
         string? timestamp = request.Headers[WebhookVerifier.TimestampHeader];
@@ -62,8 +69,9 @@ internal sealed partial class WebhookReceiver(
                 return Reject(verified, id);
             }
 
-            var parsed = ListoEnvelope.Parse(buffer.AsMemory(0, length), id!);
-            return await RouteAsync(parsed, id!, http, startedAt);
+            var body = buffer.AsMemory(0, length);
+            var parsed = ListoEnvelope.Parse(body, id!);
+            return await RouteAsync(parsed, new JournalEntry(id!, parsed.Type, parsed.OccurredAt, receivedAt, "", null, body.ToArray()), http, startedAt);
         }
         finally
         {
@@ -71,33 +79,36 @@ internal sealed partial class WebhookReceiver(
         }
     }
 
-    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, string id, HttpContext http, long startedAt)
+    private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, JournalEntry received, HttpContext http, long startedAt)
     {
-        var aborted = http.RequestAborted;
+        var (id, aborted) = (received.Id, http.RequestAborted);
         switch (parsed)
         {
             case ParsedDelivery.Invalid invalid:
+                // Authentic but unusable: kept as quarantined (a later version may replay it), then refused.
                 LogRejected(id, "malformed", invalid.Detail);
+                if (!await JournalAsync(received with { Outcome = JournalOutcomes.Quarantined, Detail = invalid.Detail }, aborted))
+                {
+                    return Unavailable(http, "journal", startedAt, JournalUnavailable);
+                }
+
                 metrics.Rejected("malformed");
                 return Problems.InvalidEnvelope(invalid.Detail);
             case ParsedDelivery.Ignored ignored:
                 LogIgnored(id, ignored.Type, ignored.Reason);
+                if (!await JournalAsync(received with { Outcome = JournalOutcomes.Ignored, Detail = ignored.Reason }, aborted))
+                {
+                    return Unavailable(http, "journal", startedAt, JournalUnavailable);
+                }
+
                 metrics.Answered(ignored.Type, DeliveryOutcome.Ignored, startedAt);
                 return Ack(id, DeliveryOutcome.Ignored);
         }
 
+        DeliveryOutcome outcome;
         try
         {
-            var apply = parsed switch
-            {
-                ParsedDelivery.Worker worker => grains.GetWorkerGrain(worker.Snapshot.ClientId, worker.Snapshot.WorkerId).ApplyAsync(worker.Snapshot),
-                ParsedDelivery.Client client => grains.GetClientGrain(client.Snapshot.ClientId).ApplyAsync(client.Snapshot),
-                _ => throw new InvalidOperationException($"Unrouted delivery {parsed.GetType().Name}."),
-            };
-            var outcome = await apply.WaitAsync(_applyTimeout, aborted);
-            LogApplied(id, parsed.Type, outcome);
-            metrics.Answered(parsed.Type, outcome, startedAt);
-            return Ack(id, outcome);
+            outcome = await grains.ApplyAsync(parsed).WaitAsync(_applyTimeout, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -109,13 +120,61 @@ internal sealed partial class WebhookReceiver(
 #pragma warning restore CA1031
         {
             LogApplyFailed(ex, id, parsed.Type);
-            metrics.Unavailable(ex is TimeoutException ? "timeout" : "failure", startedAt);
-            var detail = ex is TimeoutException
-                ? $"The delivery was not durable within {_applyTimeout.TotalSeconds:0} s."
-                : "The cluster or its storage cannot take the write now.";
-            http.Response.Headers.RetryAfter = RetryAfterSeconds;
-            return Problems.Unavailable(detail);
+            var timedOut = ex is TimeoutException;
+
+            // Best effort and not awaited: the journal shows the failed attempt when storage can still take it.
+            _ = JournalAsync(received with { Outcome = JournalOutcomes.Failed, Detail = timedOut ? "timeout" : ex.GetType().Name }, CancellationToken.None);
+            return Unavailable(
+                http,
+                timedOut ? "timeout" : "failure",
+                startedAt,
+                timedOut ? $"The delivery was not durable within {_applyTimeout.TotalSeconds:0} s." : "The cluster or its storage cannot take the write now.");
         }
+
+        // Applying again is harmless (a duplicate), so a journal failure is answered 503 and Listo's retry journals it.
+        if (!await JournalAsync(received with { Outcome = outcome.ToWireName() }, aborted))
+        {
+            return Unavailable(http, "journal", startedAt, JournalUnavailable);
+        }
+
+        LogApplied(id, parsed.Type, outcome);
+        metrics.Answered(parsed.Type, outcome, startedAt);
+        return Ack(id, outcome);
+    }
+
+    private const string JournalUnavailable = "The delivery journal cannot take the write now.";
+
+    /// <summary>Journals <paramref name="entry"/> (group-committed); false when it is not durable in time.</summary>
+    private async Task<bool> JournalAsync(JournalEntry entry, CancellationToken aborted)
+    {
+        if (_journal is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _journal.RecordAsync(entry).WaitAsync(_applyTimeout, aborted);
+            return true;
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // answered 503 by the caller
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogJournalFailed(ex, entry.Id);
+            return false;
+        }
+    }
+
+    private ProblemHttpResult Unavailable(HttpContext http, string reason, long startedAt, string detail)
+    {
+        metrics.Unavailable(reason, startedAt);
+        http.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return Problems.Unavailable(detail);
     }
 
     private static Ok<DeliveryAck> Ack(string id, DeliveryOutcome outcome) => TypedResults.Ok(new DeliveryAck(id, outcome.ToWireName()));
@@ -190,16 +249,7 @@ internal sealed partial class WebhookReceiver(
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Delivery {WebhookId} ({EventType}) could not be made durable; answered 503")]
     private partial void LogApplyFailed(Exception exception, string webhookId, string eventType);
-}
 
-internal static class DeliveryOutcomeNames
-{
-    public static string ToWireName(this DeliveryOutcome outcome) => outcome switch
-    {
-        DeliveryOutcome.Applied => "applied",
-        DeliveryOutcome.Duplicate => "duplicate",
-        DeliveryOutcome.Stale => "stale",
-        DeliveryOutcome.Ignored => "ignored",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Delivery {WebhookId} could not be journaled")]
+    private partial void LogJournalFailed(Exception exception, string webhookId);
 }

@@ -102,6 +102,13 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         Assert.Equal(0, result.GaveUp);
         Assert.True(result.FailedTries > 0, "the kill should have failed some tries, or the test did not test the crash");
 
+        // The journal survived: every delivery that got a 200, before the kill or after, is in it with a durable outcome.
+        var journal = await gateway.ReadJournalOutcomesAsync();
+        var missing = result.AckedIds.Where(id => !journal.ContainsKey(id)).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} acked deliveries are not in the journal, e.g. {string.Join(", ", missing.Take(5))}");
+        Assert.All(result.AckedIds, id => Assert.Contains(journal[id], new[] { "applied", "duplicate", "stale" }));
+        output.WriteLine($"journal: all {result.AckedIds.Distinct().Count()} acked delivery ids present after kill -9 ({result.AckedIds.Take(killAt).Distinct().Count()} of them acked before the kill)");
+
         // A retry storm on top: every delivery again. The feed then holds each change once, and exactly the
         // changes each worker's own history holds.
         var storm = await stream.SendAsync(gateway, concurrency: 8);

@@ -74,6 +74,7 @@ internal sealed class ListoStream
         var failedTries = 0;
         var gaveUp = 0;
         var outcomes = new ConcurrentDictionary<string, int>();
+        var ackedIds = new ConcurrentQueue<string>();
         await Parallel.ForEachAsync(Deliveries, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (delivery, cancellation) =>
         {
             for (var attempt = 1; attempt <= 3; attempt++)
@@ -91,7 +92,11 @@ internal sealed class ListoStream
                             Interlocked.Increment(ref firstTry);
                         }
 
-                        onAck?.Invoke(Interlocked.Increment(ref acked));
+                        ackedIds.Enqueue((string)delivery["id"]!);
+
+                        // Counted outside the call: "onAck?.Invoke(Increment(...))" skips the increment without a callback.
+                        var count = Interlocked.Increment(ref acked);
+                        onAck?.Invoke(count);
                         return;
                     }
                 }
@@ -109,7 +114,7 @@ internal sealed class ListoStream
 
             Interlocked.Increment(ref gaveUp);
         });
-        return new SendResult(acked, firstTry, failedTries, gaveUp, outcomes.ToDictionary());
+        return new SendResult(acked, firstTry, failedTries, gaveUp, outcomes.ToDictionary(), [.. ackedIds]);
     }
 
     /// <summary>Reads every worker and person back and compares with what the stream implies.</summary>
@@ -134,5 +139,22 @@ internal sealed class ListoStream
         return _expectedWorkers.Count + _expectedPeople.Count;
     }
 
-    internal sealed record SendResult(int Acked, int FirstTry, int FailedTries, int GaveUp, Dictionary<string, int> Outcomes);
+    /// <summary>Every worker and person of the stream as the query API answers it, keyed by path.</summary>
+    public async Task<SortedDictionary<string, string>> ReadStateAsync(WebhookClient gateway)
+    {
+        var paths = _expectedWorkers.Keys.Select(w => $"/v1/clients/{w.Client}/workers/{w.Worker}")
+            .Concat(_expectedPeople.Keys.Select(p => $"/v1/people/{p}"))
+            .Concat(_expectedWorkers.Keys.Select(w => w.Client).Distinct().Select(c => $"/v1/clients/{c}/workers"));
+        var state = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var (status, body) = await gateway.GetAsync(path);
+            state[path] = $"{(int)status} {body}";
+        }
+
+        return state;
+    }
+
+    /// <summary>What a send did; <see cref="AckedIds"/> are the webhook ids in the order their 200s came.</summary>
+    internal sealed record SendResult(int Acked, int FirstTry, int FailedTries, int GaveUp, Dictionary<string, int> Outcomes, IReadOnlyList<string> AckedIds);
 }

@@ -48,6 +48,26 @@ public class WebhookClient
         Assert.Equal((string)envelope["id"]!, json.RootElement.GetProperty("id").GetString());
     }
 
+    /// <summary>Every journaled delivery's outcome, by id, read page by page from GET /v1/deliveries.</summary>
+    public async Task<SortedDictionary<string, string>> ReadJournalOutcomesAsync()
+    {
+        var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string? after = null;
+        do
+        {
+            var (status, page) = await GetAsync($"/v1/deliveries?limit=1000{(after is null ? "" : $"&after={after}")}");
+            Assert.True(status == HttpStatusCode.OK, page.ToString());
+            foreach (var delivery in page.GetProperty("deliveries").EnumerateArray())
+            {
+                all[delivery.GetProperty("id").GetString()!] = delivery.GetProperty("outcome").GetString()!;
+            }
+
+            after = page.TryGetProperty("next", out var next) ? next.GetString() : null;
+        }
+        while (after is not null);
+        return all;
+    }
+
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? key = GatewayFixture.QueryKey, Uri? listener = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(listener ?? Internal, path));

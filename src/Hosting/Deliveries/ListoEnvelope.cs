@@ -1,29 +1,32 @@
 using System.Text.Json;
 using Listo.Orleans.Grains;
 
-namespace Listo.Orleans.Gateway.Webhooks;
+namespace Listo.Orleans.Hosting.Deliveries;
 
-/// <summary>What an authentic body turned out to be.</summary>
-internal abstract record ParsedDelivery(string Type)
+/// <summary>
+/// What an authentic body turned out to be. <see cref="Type"/> and <see cref="OccurredAt"/> are as sent (empty and
+/// null when the body did not carry them), for the journal and the metrics.
+/// </summary>
+public abstract record ParsedDelivery(string Type, string? OccurredAt)
 {
     /// <summary><c>worker.onboarded</c> or <c>worker.updated</c>, routed to the worker grain.</summary>
-    public sealed record Worker(string EventType, WorkerSnapshot Snapshot) : ParsedDelivery(EventType);
+    public sealed record Worker(string EventType, WorkerSnapshot Snapshot) : ParsedDelivery(EventType, Snapshot.Stamp.OccurredAtText);
 
     /// <summary><c>client.created</c>, routed to the client grain.</summary>
-    public sealed record Client(string EventType, ClientSnapshot Snapshot) : ParsedDelivery(EventType);
+    public sealed record Client(string EventType, ClientSnapshot Snapshot) : ParsedDelivery(EventType, Snapshot.Stamp.OccurredAtText);
 
     /// <summary>A complete envelope of a type or version this version does not apply: answered <c>ignored</c>.</summary>
-    public sealed record Ignored(string EventType, string Reason) : ParsedDelivery(EventType);
+    public sealed record Ignored(string EventType, string OccurredAtText, string Reason) : ParsedDelivery(EventType, OccurredAtText);
 
-    /// <summary>Not a usable envelope: answered 400 with <paramref name="Detail"/>.</summary>
-    public sealed record Invalid(string Detail) : ParsedDelivery("");
+    /// <summary>Not a usable envelope: answered 400 with <paramref name="Detail"/>, journaled as quarantined.</summary>
+    public sealed record Invalid(string Detail, string EventType = "", string? OccurredAtText = null) : ParsedDelivery(EventType, OccurredAtText);
 }
 
 /// <summary>
 /// Reads the Listo envelope <c>{ id, type, specVersion, dataVersion, occurredAt, entity, data }</c> from an
 /// authentic body. <c>data</c> is kept as the exact JSON text received.
 /// </summary>
-internal static class ListoEnvelope
+public static class ListoEnvelope
 {
     public const string ClientCreated = "client.created";
     public const string WorkerOnboarded = "worker.onboarded";
@@ -56,8 +59,13 @@ internal static class ListoEnvelope
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return Invalid("The body must be a JSON object (the Listo event envelope).");
+            return new ParsedDelivery.Invalid("The body must be a JSON object (the Listo event envelope).");
         }
+
+        // What the journal can tell about a body that turns out malformed.
+        TryString(root, "type", out var sentType);
+        var sentAt = TryString(root, "occurredAt", out var occurred) ? occurred : null;
+        var invalid = (string detail) => new ParsedDelivery.Invalid(detail, sentType, sentAt);
 
         if (!TryString(root, "id", out var id) || !TryString(root, "type", out var type)
             || !TryInt(root, "specVersion", out var specVersion) || !TryInt(root, "dataVersion", out var dataVersion)
@@ -66,24 +74,24 @@ internal static class ListoEnvelope
             || !TryString(entity, "type", out var entityType) || !TryString(entity, "id", out var entityId)
             || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
-            return Invalid("The envelope is incomplete: it needs id, type, specVersion and dataVersion (integers), occurredAt, entity { type, id } and a data object.");
+            return invalid("The envelope is incomplete: it needs id, type, specVersion and dataVersion (integers), occurredAt, entity { type, id } and a data object.");
         }
 
         if (!string.Equals(id, webhookId, StringComparison.Ordinal))
         {
-            return Invalid($"The envelope id '{Truncate(id)}' differs from the webhook-id header '{webhookId}'.");
+            return invalid($"The envelope id '{Truncate(id)}' differs from the webhook-id header '{webhookId}'.");
         }
 
         if (!TryInstant(occurredAtText, out var occurredAt))
         {
-            return Invalid($"occurredAt '{Truncate(occurredAtText)}' is not an ISO-8601 instant with a UTC offset.");
+            return invalid($"occurredAt '{Truncate(occurredAtText)}' is not an ISO-8601 instant with a UTC offset.");
         }
 
         var stamp = new EventStamp(id, occurredAt, occurredAtText);
         var known = type is ClientCreated or WorkerOnboarded or WorkerUpdated;
         if (!known || specVersion != SupportedVersion || dataVersion != SupportedVersion)
         {
-            return new ParsedDelivery.Ignored(type, known
+            return new ParsedDelivery.Ignored(type, occurredAtText, known
                 ? $"specVersion {specVersion} / dataVersion {dataVersion} of {type} is not applied by this version (supports {SupportedVersion})."
                 : $"Event type '{Truncate(type)}' is not applied by this version.");
         }
@@ -97,17 +105,17 @@ internal static class ListoEnvelope
     {
         if (entityType != "client")
         {
-            return Invalid($"A {type} event must have entity.type 'client', got '{Truncate(entityType)}'.");
+            return Invalid(type, stamp, $"A {type} event must have entity.type 'client', got '{Truncate(entityType)}'.");
         }
 
         if (!TryId(data, "clientId", out var clientId, out var problem))
         {
-            return Invalid(problem);
+            return Invalid(type, stamp, problem);
         }
 
         if (entityId != clientId)
         {
-            return Invalid($"entity.id '{Truncate(entityId)}' differs from data.clientId '{clientId}'.");
+            return Invalid(type, stamp, $"entity.id '{Truncate(entityId)}' differs from data.clientId '{clientId}'.");
         }
 
         TryString(data, "name", out var name);
@@ -118,26 +126,26 @@ internal static class ListoEnvelope
     {
         if (entityType != "worker")
         {
-            return Invalid($"A {type} event must have entity.type 'worker', got '{Truncate(entityType)}'.");
+            return Invalid(type, stamp, $"A {type} event must have entity.type 'worker', got '{Truncate(entityType)}'.");
         }
 
         if (!TryId(data, "clientId", out var clientId, out var problem)
             || !TryId(data, "workerId", out var workerId, out problem)
             || !TryId(data, "workerProfileId", out var workerProfileId, out problem))
         {
-            return Invalid(problem);
+            return Invalid(type, stamp, problem);
         }
 
         if (entityId != workerId)
         {
-            return Invalid($"entity.id '{Truncate(entityId)}' differs from data.workerId '{workerId}'.");
+            return Invalid(type, stamp, $"entity.id '{Truncate(entityId)}' differs from data.workerId '{workerId}'.");
         }
 
         TryString(data, "fullName", out var fullName);
         return new ParsedDelivery.Worker(type, new WorkerSnapshot(clientId, workerId, workerProfileId, stamp, fullName, data.GetRawText()));
     }
 
-    private static ParsedDelivery.Invalid Invalid(string detail) => new(detail);
+    private static ParsedDelivery.Invalid Invalid(string type, EventStamp stamp, string detail) => new(detail, type, stamp.OccurredAtText);
 
     /// <summary>Ids become grain keys: non-empty, bounded, no separator, no white space or control characters.</summary>
     private static bool TryId(JsonElement data, string name, out string value, out string problem)

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using Listo.Orleans.Grains;
+
+namespace Listo.Orleans.Hosting.Deliveries;
+
+/// <summary>
+/// The outcomes the journal records: the grain's (<c>applied</c>, <c>duplicate</c>, <c>stale</c>, <c>ignored</c>),
+/// <c>quarantined</c> for an authentic body that is not a usable envelope, and <c>failed</c> for a delivery that
+/// was answered 503 (not durable; Listo retries it).
+/// </summary>
+public static class JournalOutcomes
+{
+    public const string Applied = "applied";
+    public const string Duplicate = "duplicate";
+    public const string Stale = "stale";
+    public const string Ignored = "ignored";
+    public const string Quarantined = "quarantined";
+    public const string Failed = "failed";
+
+    public static IReadOnlyList<string> All { get; } = [Applied, Duplicate, Stale, Ignored, Quarantined, Failed];
+
+    public static string ToWireName(this DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Applied => Applied,
+        DeliveryOutcome.Duplicate => Duplicate,
+        DeliveryOutcome.Stale => Stale,
+        DeliveryOutcome.Ignored => Ignored,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+
+    /// <summary>
+    /// The outcome a journaled delivery keeps when it is received (or replayed) again. The first durable outcome
+    /// stands: a retry's <c>duplicate</c> does not hide that the delivery was applied. Two exceptions: a
+    /// <c>failed</c> delivery takes the outcome of its retry, and an <c>ignored</c> or <c>quarantined</c> one takes
+    /// the outcome of a later version that could process it. <see cref="PostgresDeliveryJournal"/> states the
+    /// same rule in SQL.
+    /// </summary>
+    public static bool Supersedes(string next, string held)
+        => held == Failed || (held is Ignored or Quarantined && next is not (Duplicate or Failed));
+}
+
+/// <summary>One authentic delivery as the journal holds it. <see cref="Body"/> is empty in listings.</summary>
+public sealed record JournalEntry(
+    string Id,
+    string Type,
+    string? OccurredAt,
+    DateTimeOffset ReceivedAt,
+    string Outcome,
+    string? Detail,
+    ReadOnlyMemory<byte> Body)
+{
+    /// <summary>How many times Listo delivered it (retries included).</summary>
+    public int Attempts { get; init; } = 1;
+
+    /// <summary>When it was last received.</summary>
+    public DateTimeOffset LastReceivedAt { get; init; } = ReceivedAt;
+
+    /// <summary>This delivery after <paramref name="next"/>, a later receipt of the same id, was recorded too.</summary>
+    public JournalEntry Then(JournalEntry next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var supersedes = JournalOutcomes.Supersedes(next.Outcome, Outcome);
+        return this with
+        {
+            Attempts = Attempts + next.Attempts,
+            LastReceivedAt = next.LastReceivedAt > LastReceivedAt ? next.LastReceivedAt : LastReceivedAt,
+            Outcome = supersedes ? next.Outcome : Outcome,
+            Detail = supersedes ? next.Detail : Detail,
+        };
+    }
+}
+
+/// <summary>A page request: filters, then oldest first (by received time) after <see cref="After"/>.</summary>
+public sealed record JournalQuery(
+    string? Outcome = null,
+    string? Type = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    int Limit = 100,
+    string? After = null)
+{
+    /// <summary>Whether the page carries each raw body (replay) or not (listings).</summary>
+    public bool IncludeBody { get; init; }
+
+    public bool Matches(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return (Outcome is null || entry.Outcome == Outcome)
+            && (Type is null || entry.Type == Type)
+            && (From is null || entry.ReceivedAt >= From)
+            && (To is null || entry.ReceivedAt < To);
+    }
+}
+
+/// <summary>One page of the journal and the cursor after it (null when nothing follows).</summary>
+public sealed record JournalPage(IReadOnlyList<JournalEntry> Deliveries, string? Next);
+
+/// <summary>Where authentic deliveries are kept. Writers go through <see cref="JournalWriter"/>, which batches.</summary>
+public interface IDeliveryJournal
+{
+    /// <summary>
+    /// Records a batch in one transaction: a new id is inserted, a known one counts another attempt and keeps
+    /// the outcome <see cref="JournalOutcomes.Supersedes"/> chooses. Returns once the batch is durable.
+    /// </summary>
+    Task RecordAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the outcomes a replay produced, by the same rule; attempts and times stay as received.</summary>
+    Task ReplayedAsync(IReadOnlyList<(string Id, string Outcome, string? Detail)> outcomes, CancellationToken cancellationToken = default);
+
+    Task<JournalPage> ListAsync(JournalQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>One delivery with its raw body, or null.</summary>
+    Task<JournalEntry?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes deliveries received before <paramref name="before"/>; returns how many.</summary>
+    Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The journal's configuration (section <c>Journal</c>).</summary>
+public sealed class JournalOptions
+{
+    public const string Section = "Journal";
+
+    /// <summary>Whether authentic deliveries are journaled at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long a delivery is kept, counted from its first receipt.</summary>
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>How often the gateway purges what is older than the retention.</summary>
+    public int PurgeIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Most deliveries one journal transaction carries.</summary>
+    public int MaxBatch { get; set; } = 256;
+}
+
+/// <summary>Cursors of the journal: opaque to callers, <c>{received µs}|{id}</c> inside.</summary>
+public static class JournalCursor
+{
+    public static string Of(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var micros = (entry.ReceivedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{micros.ToString(CultureInfo.InvariantCulture)}|{entry.Id}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>The position a cursor names; <see cref="FormatException"/> when it is not one of ours.</summary>
+    public static (DateTimeOffset ReceivedAt, string Id) Parse(string cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
+            var bar = text.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
+            {
+                return (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), text[(bar + 1)..]);
+            }
+        }
+        catch (FormatException)
+        {
+            // answered below
+        }
+
+        throw new FormatException($"'{cursor}' is not a cursor of the journal.");
+    }
+
+    /// <summary>PostgreSQL keeps microseconds: every journal holds times at that precision, so cursors compare alike.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
+}
+
+/// <summary>The journal of the embedded mode: in memory, gone with the process like the rest of its state.</summary>
+public sealed class InMemoryDeliveryJournal : IDeliveryJournal
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, JournalEntry> _entries = new(StringComparer.Ordinal);
+
+    public Task RecordAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                var received = entry with { ReceivedAt = JournalCursor.Truncate(entry.ReceivedAt), LastReceivedAt = JournalCursor.Truncate(entry.LastReceivedAt) };
+                _entries[entry.Id] = _entries.TryGetValue(entry.Id, out var held) ? held.Then(received) : received;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReplayedAsync(IReadOnlyList<(string Id, string Outcome, string? Detail)> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        lock (_lock)
+        {
+            foreach (var (id, outcome, detail) in outcomes)
+            {
+                if (_entries.TryGetValue(id, out var held) && JournalOutcomes.Supersedes(outcome, held.Outcome))
+                {
+                    _entries[id] = held with { Outcome = outcome, Detail = detail };
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<JournalPage> ListAsync(JournalQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var after = query.After is { } cursor ? JournalCursor.Parse(cursor) : (DateTimeOffset.MinValue, "");
+        List<JournalEntry> page;
+        lock (_lock)
+        {
+            page = _entries.Values
+                .Where(e => query.Matches(e) && (e.ReceivedAt > after.Item1 || (e.ReceivedAt == after.Item1 && string.CompareOrdinal(e.Id, after.Item2) > 0)))
+                .OrderBy(e => e.ReceivedAt).ThenBy(e => e.Id, StringComparer.Ordinal)
+                .Take(query.Limit + 1)
+                .Select(e => query.IncludeBody ? e : e with { Body = ReadOnlyMemory<byte>.Empty })
+                .ToList();
+        }
+
+        return Task.FromResult(Page(page, query.Limit));
+    }
+
+    public Task<JournalEntry?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_entries.GetValueOrDefault(id));
+        }
+    }
+
+    public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var old = _entries.Values.Where(e => e.ReceivedAt < before).Select(e => e.Id).ToList();
+            old.ForEach(id => _entries.Remove(id));
+            return Task.FromResult((long)old.Count);
+        }
+    }
+
+    /// <summary>A page of at most <paramref name="limit"/> from <paramref name="fetched"/> (one more when more follow).</summary>
+    internal static JournalPage Page(List<JournalEntry> fetched, int limit)
+    {
+        var more = fetched.Count > limit;
+        if (more)
+        {
+            fetched.RemoveAt(fetched.Count - 1);
+        }
+
+        return new JournalPage(fetched, more && fetched.Count > 0 ? JournalCursor.Of(fetched[^1]) : null);
+    }
+}
