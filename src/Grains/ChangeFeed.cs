@@ -12,6 +12,15 @@ public interface IChangeFeed
     /// <summary>Appends the changes not yet in the feed; returns once they are durable.</summary>
     Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends one change with the entity's content after it (JSON), for an entity whose next change is computed
+    /// from the feed instead of from stored state (a person); idempotent like the other append.
+    /// </summary>
+    Task AppendAsync(EntityChange change, string content, CancellationToken cancellationToken = default);
+
+    /// <summary>The content appended with the entity's newest change, or null when it has none.</summary>
+    Task<string?> ReadContentAsync(string entityType, string entityKey, CancellationToken cancellationToken = default);
+
     /// <summary>Changes after <see cref="ChangeQuery.After"/>, oldest first. A cursor, once returned, is never passed by a later append.</summary>
     Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default);
 
@@ -67,6 +76,7 @@ public sealed class InMemoryChangeFeed : IChangeFeed
     private readonly Lock _lock = new();
     private readonly List<EntityChange> _changes = [];
     private readonly HashSet<(string, string, string)> _keys = [];
+    private readonly Dictionary<(string, string), string> _contents = [];
     private readonly AppendSignal _appended = new();
 
     public Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
@@ -76,15 +86,46 @@ public sealed class InMemoryChangeFeed : IChangeFeed
         {
             foreach (var change in changes)
             {
-                if (_keys.Add((change.EntityType, change.EntityKey, change.EventId)))
-                {
-                    _changes.Add(change);
-                }
+                Add(change);
             }
         }
 
         _appended.Set();
         return Task.CompletedTask;
+    }
+
+    public Task AppendAsync(EntityChange change, string content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_lock)
+        {
+            if (Add(change))
+            {
+                _contents[(change.EntityType, change.EntityKey)] = content;
+            }
+        }
+
+        _appended.Set();
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> ReadContentAsync(string entityType, string entityKey, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_contents.GetValueOrDefault((entityType, entityKey)));
+        }
+    }
+
+    private bool Add(EntityChange change)
+    {
+        if (!_keys.Add((change.EntityType, change.EntityKey, change.EventId)))
+        {
+            return false;
+        }
+
+        _changes.Add(change);
+        return true;
     }
 
     public Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default)

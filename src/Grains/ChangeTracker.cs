@@ -25,13 +25,14 @@ internal sealed class ChangeTracker(IChangeFeed feed, int historyPerEntity)
     public (EntityChange? Change, string Hash) Compare(string? held, string next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
     {
         ArgumentNullException.ThrowIfNull(describe);
-        var hash = JsonChanges.Hash(next);
+        using var parsed = System.Text.Json.JsonDocument.Parse(next);
+        var hash = JsonChanges.Hash(parsed.RootElement);
         if (string.Equals(hash, HeldHash(held), StringComparison.Ordinal))
         {
             return (null, hash);
         }
 
-        var fields = JsonChanges.Diff(held, next);
+        var fields = JsonChanges.Diff(held, parsed.RootElement);
         return (fields.Count == 0 ? null : describe(fields), hash);
     }
 

@@ -22,10 +22,16 @@ public static class JsonChanges
     public static string Hash(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var buffer = new ArrayBufferWriter<byte>(json.Length);
+        return Hash(document.RootElement);
+    }
+
+    /// <summary>The hash of an element already parsed.</summary>
+    public static string Hash(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            WriteCanonical(writer, document.RootElement);
+            WriteCanonical(writer, element);
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
@@ -34,10 +40,16 @@ public static class JsonChanges
     /// <summary>The fields that differ from <paramref name="before"/> (null: nothing was held) to <paramref name="after"/>.</summary>
     public static List<FieldChange> Diff(string? before, string after)
     {
-        using var old = JsonDocument.Parse(before ?? "{}");
         using var @new = JsonDocument.Parse(after);
+        return Diff(before, @new.RootElement);
+    }
+
+    /// <summary>As <see cref="Diff(string?, string)"/>, with the new content already parsed.</summary>
+    public static List<FieldChange> Diff(string? before, JsonElement after)
+    {
+        using var old = JsonDocument.Parse(before ?? "{}");
         var changes = new List<FieldChange>();
-        Compare(old.RootElement, @new.RootElement, string.Empty, changes);
+        Compare(old.RootElement, after, string.Empty, changes);
         return changes;
     }
 

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace Listo.Orleans.Grains;
 
 /// <summary>
-/// One person (<c>workerProfileId</c>). Stores which worker holds each engagement and the profile of its last
-/// change; the snapshots are derived from the worker grains (pushed by them, or read back after activation), so
-/// an update that leaves the profile as it was writes nothing here.
+/// One person (<c>workerProfileId</c>). Stores only which worker holds each engagement; the snapshots are derived
+/// from the worker grains (pushed by them, or read back after activation), so a steady-state update writes
+/// nothing here. A profile change is appended to the feed with the profile after it, and the next change is
+/// computed from that: the feed row is the one durable record of both, with no grain write.
 /// </summary>
 internal sealed class PersonGrain(
     [PersistentState(StateNames.Person, StateNames.Storage)] IPersistentState<PersonState> state,
@@ -14,6 +15,14 @@ internal sealed class PersonGrain(
     : Grain, IPersonGrain
 {
     private readonly ChangeTracker _changes = new(feed, changeOptions.Value.HistoryPerEntity);
+
+    // The profile of the newest person change (null: none yet), read from the feed once per activation.
+    private string? _profile;
+    private bool _profileLoaded;
+
+    // True while a profile change is being appended; refreshes take the durable path meanwhile, so none decides
+    // against a profile that is about to be replaced.
+    private bool _publishing;
     private readonly Dictionary<string, WorkerSnapshot> _snapshots = new(StringComparer.Ordinal);
     private string _personId = "";
     private PersonView? _view;
@@ -41,7 +50,6 @@ internal sealed class PersonGrain(
             var current = _snapshots.GetValueOrDefault(snapshot.ClientId) ?? await LoadAsync(snapshot.ClientId, heldWorkerId);
             if (current is not null && !snapshot.Stamp.IsNewerThan(current.Stamp))
             {
-                await _changes.PublishAsync(held.Changes, null);
                 return;
             }
 
@@ -51,32 +59,56 @@ internal sealed class PersonGrain(
         var joins = heldWorkerId is null || !string.Equals(heldWorkerId, snapshot.WorkerId, StringComparison.Ordinal);
         var nextEngagements = joins ? new Dictionary<string, string>(engagements, StringComparer.Ordinal) { [snapshot.ClientId] = snapshot.WorkerId } : engagements;
         Remember(snapshot);
-        await LoadMissingAsync(nextEngagements);
-
-        // The profile follows the newest snapshot of all engagements; a change is its difference from the last one.
-        var newest = PersonViewBuilder.Newest(nextEngagements.Keys.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? snapshot;
-        var profile = PersonViewBuilder.ProfileJson(newest);
-        var (change, hash) = _changes.Compare(held.Profile, profile, fields => new EntityChange(
-            EntityTypes.Person, GrainKeys.Person(_personId), null, null, _personId, newest.Stamp.EventId, newest.Stamp.OccurredAtText, fields));
-        if (joins || change is not null)
+        if (joins)
         {
-            await state.ReplaceAsync(
-                new PersonState
-                {
-                    Engagements = nextEngagements,
-                    Profile = change is null ? held.Profile : profile,
-                    Changes = _changes.Record(held.Changes, change),
-                },
-                DeactivateOnIdle);
-            if (change is not null)
-            {
-                _changes.Committed(hash);
-            }
-
+            await state.ReplaceAsync(new PersonState { Engagements = nextEngagements }, DeactivateOnIdle);
             _view = null;
         }
 
-        await _changes.PublishAsync(state.State.Changes, change);
+        await LoadMissingAsync(nextEngagements);
+        await PublishProfileChangeAsync(nextEngagements, snapshot);
+    }
+
+    /// <summary>
+    /// Appends the change of the profile (from the newest snapshot of all engagements) since the last one, if any.
+    /// Idempotent: after a crash between the worker's write and this append, the retried delivery computes the
+    /// same change (the feed still holds the old profile); after the append, it computes none.
+    /// </summary>
+    private async Task PublishProfileChangeAsync(Dictionary<string, string> engagements, WorkerSnapshot fallback)
+    {
+        if (!_profileLoaded)
+        {
+            _profile = await feed.ReadContentAsync(EntityTypes.Person, GrainKeys.Person(_personId));
+            _profileLoaded = true;
+        }
+
+        var newest = PersonViewBuilder.Newest(engagements.Keys.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
+        var profile = PersonViewBuilder.ProfileJson(newest);
+        var (change, hash) = _changes.Compare(_profile, profile, fields => new EntityChange(
+            EntityTypes.Person, GrainKeys.Person(_personId), null, null, _personId, newest.Stamp.EventId, newest.Stamp.OccurredAtText, fields));
+        if (change is null)
+        {
+            return;
+        }
+
+        _publishing = true;
+        try
+        {
+            await feed.AppendAsync(change, profile);
+        }
+        catch
+        {
+            // Whether it landed is unknown: the next activation reads the profile back from the feed.
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _publishing = false;
+        }
+
+        _profile = profile;
+        _changes.Committed(hash);
     }
 
     Task<bool> IPersonGrain.RefreshEngagementAsync(WorkerSnapshot snapshot)
@@ -86,6 +118,8 @@ internal sealed class PersonGrain(
         if (!engagements.TryGetValue(snapshot.ClientId, out var workerId)
             || !string.Equals(workerId, snapshot.WorkerId, StringComparison.Ordinal)
             || !string.Equals(snapshot.WorkerProfileId, _personId, StringComparison.Ordinal)
+            || !_profileLoaded
+            || _publishing
             || engagements.Keys.Any(c => !_snapshots.ContainsKey(c)))
         {
             return Task.FromResult(false);
@@ -94,7 +128,7 @@ internal sealed class PersonGrain(
         // A snapshot that becomes the profile's source and changes it needs a write: the durable path does that.
         var others = engagements.Keys.Where(c => c != snapshot.ClientId).Select(c => _snapshots[c]);
         if (ReferenceEquals(PersonViewBuilder.Newest(others.Append(snapshot)), snapshot)
-            && _changes.Differs(state.State.Profile, PersonViewBuilder.ProfileJson(snapshot)))
+            && _changes.Differs(_profile, PersonViewBuilder.ProfileJson(snapshot)))
         {
             return Task.FromResult(false);
         }

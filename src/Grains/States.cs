@@ -24,26 +24,12 @@ public sealed class WorkerState
     public List<EntityChange> Changes { get; set; } = [];
 }
 
-/// <summary>
-/// A person: which worker holds each of its engagements (client id → worker id), and the profile its newest
-/// change was computed against with the changes themselves.
-/// </summary>
+/// <summary>A person: which worker holds each of its engagements (client id → worker id).</summary>
 [GenerateSerializer, Alias("listo.person-state")]
 public sealed class PersonState
 {
     [Id(0), JsonPropertyName("engagements")]
     public Dictionary<string, string> Engagements { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// The profile (JSON) of the last person change. Not derivable: once the workers hold newer snapshots the
-    /// old profile is gone, and the next change is the difference from it. Written only when the profile changes.
-    /// </summary>
-    [Id(1), JsonPropertyName("profile")]
-    public string? Profile { get; set; }
-
-    /// <summary>The newest profile changes, newest first.</summary>
-    [Id(2), JsonPropertyName("changes")]
-    public List<EntityChange> Changes { get; set; } = [];
 }
 
 /// <summary>A client: its newest snapshot, the ids it applied recently, and the ids of its workers.</summary>

@@ -7,30 +7,66 @@ using NpgsqlTypes;
 namespace Listo.Orleans.Hosting;
 
 /// <summary>
-/// The change feed in PostgreSQL (<c>listo_changes</c>, schema 0002). Appends are one statement per batch and
-/// idempotent; reads are ordered by <c>(transaction id, id)</c> and only see transactions older than every
-/// running one, so a cursor is never passed by a change committed later.
+/// The change feed in PostgreSQL (<c>listo_changes</c>, schema 0002). Appends of concurrent grains share one
+/// idempotent statement (group commit); reads are ordered by <c>(transaction id, id)</c> and only see
+/// transactions older than every running one, so a cursor is never passed by a change committed later.
 /// </summary>
-internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string serviceId) : IChangeFeed, IAsyncDisposable
+internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
 {
+    private const int MaxAppendsPerStatement = 256;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly AppendSignal _appended = new();
+    private static readonly Comparer<(string, string)> EntityOrder = Comparer<(string Type, string Key)>.Create(
+        (a, b) => string.CompareOrdinal(a.Type, b.Type) is var byType and not 0 ? byType : string.CompareOrdinal(a.Key, b.Key));
 
-    public async Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
+    private readonly AppendSignal _appended = new();
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly BatchWriter<IReadOnlyList<(EntityChange Change, string? Content)>> _appends;
+
+    public PostgresChangeFeed(NpgsqlDataSource dataSource, string serviceId)
+    {
+        _dataSource = dataSource;
+        _serviceId = serviceId;
+        // Grouped by entity (a stable sort keeps each entity's changes in order), so two gateways appending the
+        // same entity's history take its rows' locks in the same order.
+        _appends = new(
+            batch => InsertAsync([.. batch.SelectMany(changes => changes).OrderBy(c => (c.Change.EntityType, c.Change.EntityKey), EntityOrder)]),
+            MaxAppendsPerStatement);
+    }
+
+    public Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (changes.Count == 0)
-        {
-            return;
-        }
+        return changes.Count == 0 ? Task.CompletedTask : _appends.AddAsync([.. changes.Select(c => (c, (string?)null))]).WaitAsync(cancellationToken);
+    }
 
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO listo_changes (service_id, entity_type, entity_key, event_id, client_id, worker_id, worker_profile_id, occurred_at, fields)
-            SELECT $1, c.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[]) AS c
+    public Task AppendAsync(EntityChange change, string content, CancellationToken cancellationToken = default)
+        => _appends.AddAsync([(change, content)]).WaitAsync(cancellationToken);
+
+    public async Task<string?> ReadContentAsync(string entityType, string entityKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT content::text FROM listo_changes
+             WHERE service_id = $1 AND entity_type = $2 AND entity_key = $3 AND content IS NOT NULL
+             ORDER BY id DESC LIMIT 1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entityType });
+        command.Parameters.Add(new NpgsqlParameter { Value = entityKey });
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>One statement for the appends of many grains; a change already in the feed is skipped.</summary>
+    private async Task InsertAsync(IReadOnlyList<(EntityChange Change, string? Content)> appends)
+    {
+        var changes = appends.Select(a => a.Change).ToList();
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO listo_changes (service_id, entity_type, entity_key, event_id, client_id, worker_id, worker_profile_id, occurred_at, fields, content)
+            SELECT $1, c.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[]) AS c
             ON CONFLICT ON CONSTRAINT listo_changes_once DO NOTHING
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         Add(command, changes, c => c.EntityType);
         Add(command, changes, c => c.EntityKey);
         Add(command, changes, c => c.EventId);
@@ -39,7 +75,8 @@ internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string ser
         Add(command, changes, c => c.WorkerProfileId);
         Add(command, changes, c => c.OccurredAt);
         Add(command, changes, c => JsonSerializer.Serialize(c.Fields, ChangeJsonContext.Default.IReadOnlyListFieldChange));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = appends.Select(a => a.Content).ToArray() });
+        await command.ExecuteNonQueryAsync();
         _appended.Set();
     }
 
@@ -48,7 +85,7 @@ internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string ser
         ArgumentNullException.ThrowIfNull(query);
         var (afterTx, afterId) = ParseCursor(query.After);
         // Order by the qualified column: a bare "tx" would bind to the text output column and sort 1000 before 999.
-        await using var command = dataSource.CreateCommand("""
+        await using var command = _dataSource.CreateCommand("""
             SELECT tx::text AS cursor_tx, id, entity_type, entity_key, client_id, worker_id, worker_profile_id, event_id, occurred_at, fields::text
               FROM listo_changes
              WHERE service_id = $1
@@ -62,7 +99,7 @@ internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string ser
              ORDER BY listo_changes.tx, listo_changes.id
              LIMIT $7
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = afterTx.ToString(CultureInfo.InvariantCulture) });
         command.Parameters.Add(new NpgsqlParameter { Value = afterId });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.ClientId ?? DBNull.Value });
@@ -86,9 +123,13 @@ internal sealed class PostgresChangeFeed(NpgsqlDataSource dataSource, string ser
     public Task WaitAsync(TimeSpan max, CancellationToken cancellationToken = default)
         => _appended.WaitAsync(max < PollInterval ? max : PollInterval, cancellationToken);
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _appends.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
-    private static void Add(NpgsqlCommand command, IReadOnlyList<EntityChange> changes, Func<EntityChange, string?> column)
+    private static void Add(NpgsqlCommand command, List<EntityChange> changes, Func<EntityChange, string?> column)
     {
         var values = new string?[changes.Count];
         for (var i = 0; i < values.Length; i++)

@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Listo.Orleans.Grains;
 using Microsoft.Extensions.Options;
 
 namespace Listo.Orleans.Hosting.Deliveries;
 
 /// <summary>
-/// Group commit for the journal: concurrent requests queue their entries, and one writer loop takes everything
-/// queued (up to <see cref="JournalOptions.MaxBatch"/> entries or <see cref="MaxBatchBytes"/> of bodies) into one
-/// transaction. While a batch is being written the next one fills, so N concurrent deliveries cost about two
-/// transactions, not N, and each request is answered as soon as the batch holding its entry is durable.
+/// Group commit for the journal (a <see cref="BatchWriter{T}"/>): concurrent requests' entries share one
+/// transaction, up to <see cref="JournalOptions.MaxBatch"/> entries or <see cref="MaxBatchBytes"/> of bodies, and
+/// each request is answered as soon as the batch holding its entry is durable.
 /// </summary>
 public sealed class JournalWriter : IAsyncDisposable
 {
@@ -26,69 +24,33 @@ public sealed class JournalWriter : IAsyncDisposable
         "listo.journal.write.duration", "s", "Time of one journal transaction, by result.");
 
     private readonly IDeliveryJournal _journal;
-    private readonly int _maxBatch;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly BatchWriter<JournalEntry> _batches;
 
     public JournalWriter(IDeliveryJournal journal, IOptions<JournalOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _journal = journal;
-        _maxBatch = Math.Max(1, options.Value.MaxBatch);
-        _loop = Task.Run(WriteLoopAsync);
+        _batches = new BatchWriter<JournalEntry>(WriteAsync, options.Value.MaxBatch, e => e.Body.Length, MaxBatchBytes);
     }
 
     /// <summary>Queues <paramref name="entry"/>; completes when the batch that holds it is durable, or faults with its failure.</summary>
-    public Task RecordAsync(JournalEntry entry)
-    {
-        var pending = new Pending(entry);
-        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : Task.FromException(new ObjectDisposedException(nameof(JournalWriter)));
-    }
+    public Task RecordAsync(JournalEntry entry) => _batches.AddAsync(entry);
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 
-    private async Task WriteLoopAsync()
+    private async Task WriteAsync(IReadOnlyList<JournalEntry> entries)
     {
-        var batch = new List<Pending>(_maxBatch);
-        var entries = new List<JournalEntry>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        var startedAt = Stopwatch.GetTimestamp();
+        var result = "error";
+        try
         {
-            batch.Clear();
-            entries.Clear();
-            var bytes = 0L;
-            while (batch.Count < _maxBatch && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-                entries.Add(next.Entry);
-                bytes += next.Entry.Body.Length;
-            }
-
-            var startedAt = Stopwatch.GetTimestamp();
-            try
-            {
-                await _journal.RecordAsync(entries);
-                WriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("result", "ok"));
-                BatchSize.Record(batch.Count);
-                batch.ForEach(p => p.Done.SetResult());
-            }
-#pragma warning disable CA1031 // every request of the batch gets the failure and answers 503
-            catch (Exception failure)
-#pragma warning restore CA1031
-            {
-                WriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("result", "error"));
-                batch.ForEach(p => p.Done.SetException(failure));
-            }
+            await _journal.RecordAsync(entries);
+            result = "ok";
+            BatchSize.Record(entries.Count);
         }
-    }
-
-    private sealed class Pending(JournalEntry entry)
-    {
-        public JournalEntry Entry { get; } = entry;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        finally
+        {
+            WriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("result", result));
+        }
     }
 }

@@ -98,6 +98,26 @@ public sealed class PostgresChangeFeedTests
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    [Fact]
+    public async Task ContentAppendedWithAChange_IsReadBack_TheNewest_AndAnAppendAgainDoesNotReplaceIt()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
+        await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
+        var person = Change("1") with { EntityType = EntityTypes.Person, EntityKey = "person:p" };
+        Assert.Null(await feed.ReadContentAsync(EntityTypes.Person, "person:p"));
+
+        // Concurrent appends of other entities share the statement; the person's own rows keep their order.
+        await Task.WhenAll(
+            feed.AppendAsync(person, "{\"phone\":\"1\"}"),
+            feed.AppendAsync([Change("2"), Change("3")]));
+        await feed.AppendAsync(person with { EventId = "e-later" }, "{\"phone\":\"2\"}");
+        await feed.AppendAsync(person, "{\"phone\":\"stale retry\"}");
+
+        Assert.Equal("{\"phone\": \"2\"}", await feed.ReadContentAsync(EntityTypes.Person, "person:p"));
+        Assert.Null(await feed.ReadContentAsync(EntityTypes.Worker, "worker:c/2"));
+        Assert.Equal(4, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM listo_changes"));
+    }
+
     private static EntityChange Change(string id) => new(
         EntityTypes.Worker, $"worker:c/{id}", "c", id, "p", "e-" + id, "2026-05-03T12:00:00Z",
         [new FieldChange("address.city", "\"A\"", "\"B\""), new FieldChange("phone", "\"1\"", "\"2\"")]);

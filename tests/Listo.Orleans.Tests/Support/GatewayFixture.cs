@@ -60,10 +60,32 @@ public sealed class GatewayFixture : WebhookClient, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A port nothing listens on, below Linux's ephemeral range (32768 and up): a port the OS handed out with
+    /// port 0 could be given again, between this check and the server's bind, to the outgoing connection of an
+    /// Orleans client or an HTTP request, and the server would then fail with "address already in use". Ports
+    /// are handed out in turn from a start that differs per test process.
+    /// </summary>
     internal static int FreePort()
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        for (var tries = 0; tries < 1000; tries++)
+        {
+            var port = LowPortStart + (Interlocked.Increment(ref _nextLowPort) % LowPortCount);
+            try
+            {
+                using var socket = new TcpListener(IPAddress.Loopback, port);
+                socket.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try the next one
+            }
+        }
+
+        throw new InvalidOperationException($"No free port from {LowPortStart} to {LowPortStart + LowPortCount}.");
     }
+
+    private const int LowPortStart = 20000, LowPortCount = 12000;
+    private static int _nextLowPort = Environment.ProcessId * 97 % LowPortCount;
 }

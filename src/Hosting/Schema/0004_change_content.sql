@@ -1,0 +1,3 @@
+-- A person's changes are computed from its previous profile, kept with its newest change rather than in grain
+-- state: the append that records a change also records what the next change is computed from, in one row.
+ALTER TABLE listo_changes ADD COLUMN content jsonb;
