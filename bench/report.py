@@ -4,6 +4,7 @@ import json, os, platform, subprocess, sys
 out = sys.argv[1]
 load = lambda name: json.load(open(os.path.join(out, name + ".json")))
 base, durable, half, embedded = (load(n) for n in ("baseline", "listo-durable", "listo-durable-half-rate", "listo-embedded"))
+nojournal = load("listo-durable-no-journal") if os.path.exists(os.path.join(out, "listo-durable-no-journal.json")) else None
 
 def row(label, b, d, e, fmt, better_low=False):
     ratio = (b / d if better_low else d / b) if b and d else float("nan")
@@ -24,11 +25,16 @@ lines = [
     f"p99 {half['ackLatencyMs']['p99']:.1f} ms, max {half['ackLatencyMs']['max']:.0f} ms",
     "final state: " + ", ".join(f"{r['name']} {r['workersChecked'] - r['mismatches']}/{r['workersChecked']} workers, {r['errors']} errors" for r in (base, durable, half, embedded)),
 ]
+if nojournal:
+    change = durable["deliveriesPerSecond"] / nojournal["deliveriesPerSecond"] - 1
+    lines.append(f"delivery journal: durable {durable['deliveriesPerSecond']:.0f} deliveries/s with it, {nojournal['deliveriesPerSecond']:.0f} without "
+                 f"(Journal:Enabled=false, run after it): {change:+.1%} with the journal; p99 ack {durable['ackLatencyMs']['p99']:.1f} ms vs "
+                 f"{nojournal['ackLatencyMs']['p99']:.1f} ms. One pair in sequence; bench/journal.sh alternates rounds for the cost.")
 print("\n".join(lines))
 summary = {"run": os.path.basename(out), "machine": {"cores": os.cpu_count(), "cpu": cpu, "os": platform.platform()},
-           "baseline": base, "listoDurable": durable, "listoDurableHalfRate": half, "listoEmbedded": embedded,
+           "baseline": base, "listoDurable": durable, "listoDurableNoJournal": nojournal, "listoDurableHalfRate": half, "listoEmbedded": embedded,
            "ratios": {"deliveriesPerSecond": durable["deliveriesPerSecond"] / base["deliveriesPerSecond"],
                       "readsPerSecond": durable["readsPerSecond"] / base["readsPerSecond"]}}
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
-ok = all(r["mismatches"] == 0 and r["errors"] == 0 for r in (base, durable, half, embedded))
+ok = all(r["mismatches"] == 0 and r["errors"] == 0 for r in (base, durable, half, embedded) + ((nojournal,) if nojournal else ()))
 sys.exit(0 if ok else 1)

@@ -23,7 +23,7 @@ bin() { echo "$1/bin/Release/net10.0/$2.dll"; }
 
 server=$(scripts/postgres.sh start .data/bench-pg "$PG_PORT")
 psql_admin() { psql "host=127.0.0.1 port=$PG_PORT user=listo dbname=postgres" -qAtc "$1"; }
-for db in bench_baseline bench_listo; do psql_admin "DROP DATABASE IF EXISTS $db" ; psql_admin "CREATE DATABASE $db"; done
+for db in bench_baseline bench_listo bench_listo_nojournal; do psql_admin "DROP DATABASE IF EXISTS $db" ; psql_admin "CREATE DATABASE $db"; done
 pool="Maximum Pool Size=${POOL:-64}"
 # The baseline prepares its statements as a competent hand-written service would; Listo runs with its product
 # default (ListoDatabase.Normalize adds Max Auto Prepare unless the connection string sets it).
@@ -67,6 +67,16 @@ pids+=($!); wait_http http://127.0.0.1:7081/health/ready "${pids[-1]}"
 loadgen listo-durable http://127.0.0.1:7080 http://127.0.0.1:7081
 peak=$(python3 -c "import json;print(round(json.load(open('$out/listo-durable.json'))['deliveriesPerSecond']/2))")
 loadgen listo-durable-half-rate http://127.0.0.1:7080 http://127.0.0.1:7081 --rate "$peak" --read-count 0
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+# 2b. The same, with the delivery journal off (Journal:Enabled=false), on its own database: the journal's cost.
+nojournal_env=("${listo_env[@]/Database=bench_listo;/Database=bench_listo_nojournal;}")
+env "${nojournal_env[@]}" dotnet "$(bin src/Silo Listo.Orleans.Silo)" migrate >/dev/null
+env "${nojournal_env[@]}" Journal__Enabled=false Orleans__SiloPort=11411 Orleans__GatewayPort=30411 \
+  Gateway__IngressUrl=http://127.0.0.1:7180 Gateway__InternalUrl=http://127.0.0.1:7181 \
+  dotnet "$(bin src/Gateway Listo.Orleans.Gateway)" >"$out/listo-durable-no-journal.log" 2>&1 &
+pids+=($!); wait_http http://127.0.0.1:7181/health/ready "${pids[-1]}"
+loadgen listo-durable-no-journal http://127.0.0.1:7180 http://127.0.0.1:7181
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 # 3. Listo.Orleans, embedded (in-memory grain state).
