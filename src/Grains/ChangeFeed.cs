@@ -66,7 +66,7 @@ public sealed class ChangeOptions
 {
     public const string Section = "Changes";
 
-    /// <summary>How many recent changes each worker keeps for <c>GET …/workers/{workerId}/changes</c>.</summary>
+    /// <summary>How many recent changes each worker and client keeps in its state (a worker's are <c>GET …/workers/{workerId}/changes</c>).</summary>
     public int HistoryPerEntity { get; set; } = 20;
 }
 
