@@ -126,6 +126,35 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         Assert.Equal(feed.Count, feed.Distinct().Count());
         var byWorker = feed.GroupBy(c => (c.ClientId, c.WorkerId)).ToList();
         output.WriteLine($"change feed: {feed.Count} worker changes for {byWorker.Count} workers, each once after the crash and a full resend");
+
+        // Every version of the stream changes the profile, so each person's newest change must come from its
+        // newest snapshot, whatever order, crash and resend: a person change lost to the crash would leave an older one last.
+        var people = await ReadPersonChangesAsync(gateway);
+        Assert.Equal(people.Count, people.Distinct().Count());
+        foreach (var (person, newest) in stream.NewestByPerson)
+        {
+            var last = people.LastOrDefault(c => c.Person == person);
+            Assert.True(last.OccurredAt == newest, $"person {person}: newest snapshot at {newest}, last person change at {last.OccurredAt ?? "(none)"}");
+        }
+
+        output.WriteLine($"person changes: {people.Count} for {stream.People} people, each once, each person's last from its newest snapshot");
+    }
+
+    private static async Task<List<(string Person, string EventId, string? OccurredAt)>> ReadPersonChangesAsync(WebhookClient gateway)
+    {
+        var all = new List<(string, string, string?)>();
+        var after = "";
+        while (true)
+        {
+            var (changes, next) = await Changes.ChangeFeedTests.ReadFeedAsync(gateway, $"entityType=person&limit=1000&after={after}");
+            if (changes.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(changes.Select(c => (c.GetProperty("workerProfileId").GetString()!, c.GetProperty("eventId").GetString()!, c.GetProperty("occurredAt").GetString())));
+            after = next;
+        }
     }
 
     /// <summary>The whole worker feed, and what (if anything) differs from the workers' own histories.</summary>

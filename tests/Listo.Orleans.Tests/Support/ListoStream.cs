@@ -27,6 +27,9 @@ internal sealed class ListoStream
 
     public int People => _expectedPeople.Count;
 
+    /// <summary>Each person's newest <c>occurredAt</c> across its engagements: where its profile comes from.</summary>
+    public IReadOnlyDictionary<string, string> NewestByPerson => _expectedPeople;
+
     public static ListoStream Generate(int seed, int people, int clientsPerPerson, int versionsPerWorker, double duplicateShare)
     {
         var random = new Random(seed);
