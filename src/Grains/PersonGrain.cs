@@ -23,6 +23,10 @@ internal sealed class PersonGrain(
     // True while a profile change is being appended; refreshes take the durable path meanwhile, so none decides
     // against a profile that is about to be replaced.
     private bool _publishing;
+
+    // The profile JSON of the last snapshot asked for: a refresh that finds the profile changed hands the same
+    // snapshot to the durable path right after, which then does not parse it again.
+    private (string EventId, string Json) _lastProfile = ("", "");
     private readonly Dictionary<string, WorkerSnapshot> _snapshots = new(StringComparer.Ordinal);
     private string _personId = "";
     private PersonView? _view;
@@ -83,7 +87,7 @@ internal sealed class PersonGrain(
         }
 
         var newest = PersonViewBuilder.Newest(engagements.Keys.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
-        var profile = PersonViewBuilder.ProfileJson(newest);
+        var profile = ProfileOf(newest);
         var (change, hash) = _changes.Compare(_profile, profile, fields => new EntityChange(
             EntityTypes.Person, GrainKeys.Person(_personId), null, null, _personId, newest.Stamp.EventId, newest.Stamp.OccurredAtText, fields));
         if (change is null)
@@ -128,7 +132,7 @@ internal sealed class PersonGrain(
         // A snapshot that becomes the profile's source and changes it needs a write: the durable path does that.
         var others = engagements.Keys.Where(c => c != snapshot.ClientId).Select(c => _snapshots[c]);
         if (ReferenceEquals(PersonViewBuilder.Newest(others.Append(snapshot)), snapshot)
-            && _changes.Differs(_profile, PersonViewBuilder.ProfileJson(snapshot)))
+            && _changes.Differs(_profile, ProfileOf(snapshot)))
         {
             return Task.FromResult(false);
         }
@@ -175,6 +179,16 @@ internal sealed class PersonGrain(
         {
             _view = null;
         }
+    }
+
+    private string ProfileOf(WorkerSnapshot snapshot)
+    {
+        if (!string.Equals(_lastProfile.EventId, snapshot.Stamp.EventId, StringComparison.Ordinal))
+        {
+            _lastProfile = (snapshot.Stamp.EventId, PersonViewBuilder.ProfileJson(snapshot));
+        }
+
+        return _lastProfile.Json;
     }
 
     private async Task LoadMissingAsync(Dictionary<string, string> engagements)

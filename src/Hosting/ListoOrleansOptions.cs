@@ -1,9 +1,15 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Listo.Orleans.Hosting;
 
 /// <summary>Cluster identity and ports, bound from the <c>Orleans</c> configuration section.</summary>
 public sealed class ListoOrleansOptions
 {
     public const string Section = "Orleans";
+
+    /// <summary>The options as configured, defaults where a key is absent.</summary>
+    public static ListoOrleansOptions Read(IConfiguration configuration)
+        => configuration.GetSection(Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
 
     /// <summary>Silos with the same cluster id (and storage) form one cluster.</summary>
     public string ClusterId { get; set; } = "listo-dev";

@@ -42,7 +42,7 @@ public static class ListoSilo
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
+        var options = ListoOrleansOptions.Read(configuration);
         if (IsEmbedded(configuration))
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
@@ -92,7 +92,7 @@ public static class ListoSilo
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
+        var options = ListoOrleansOptions.Read(configuration);
         if (IsEmbedded(configuration))
         {
             return client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);

@@ -16,9 +16,6 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
     private const int MaxAppendsPerStatement = 256;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private static readonly Comparer<(string, string)> EntityOrder = Comparer<(string Type, string Key)>.Create(
-        (a, b) => string.CompareOrdinal(a.Type, b.Type) is var byType and not 0 ? byType : string.CompareOrdinal(a.Key, b.Key));
-
     private readonly AppendSignal _appended = new();
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
@@ -31,7 +28,8 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
         // Grouped by entity (a stable sort keeps each entity's changes in order), so two gateways appending the
         // same entity's history take its rows' locks in the same order.
         _appends = new(
-            batch => InsertAsync([.. batch.SelectMany(changes => changes).OrderBy(c => (c.Change.EntityType, c.Change.EntityKey), EntityOrder)]),
+            batch => InsertAsync([.. batch.SelectMany(changes => changes)
+                .OrderBy(c => c.Change.EntityType, StringComparer.Ordinal).ThenBy(c => c.Change.EntityKey, StringComparer.Ordinal)]),
             MaxAppendsPerStatement);
     }
 
@@ -67,15 +65,15 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
             ON CONFLICT ON CONSTRAINT listo_changes_once DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
-        Add(command, changes, c => c.EntityType);
-        Add(command, changes, c => c.EntityKey);
-        Add(command, changes, c => c.EventId);
-        Add(command, changes, c => c.ClientId);
-        Add(command, changes, c => c.WorkerId);
-        Add(command, changes, c => c.WorkerProfileId);
-        Add(command, changes, c => c.OccurredAt);
-        Add(command, changes, c => JsonSerializer.Serialize(c.Fields, ChangeJsonContext.Default.IReadOnlyListFieldChange));
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = appends.Select(a => a.Content).ToArray() });
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.EntityType);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.EntityKey);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.EventId);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.ClientId);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.WorkerId);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.WorkerProfileId);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => c.OccurredAt);
+        command.AddColumn(NpgsqlDbType.Text, changes, c => JsonSerializer.Serialize(c.Fields, ChangeJsonContext.Default.IReadOnlyListFieldChange));
+        command.AddColumn(NpgsqlDbType.Text, appends, a => a.Content);
         await command.ExecuteNonQueryAsync();
         _appended.Set();
     }
@@ -127,17 +125,6 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
     {
         await _appends.DisposeAsync();
         await _dataSource.DisposeAsync();
-    }
-
-    private static void Add(NpgsqlCommand command, List<EntityChange> changes, Func<EntityChange, string?> column)
-    {
-        var values = new string?[changes.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = column(changes[i]);
-        }
-
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values });
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

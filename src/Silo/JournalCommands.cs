@@ -170,8 +170,8 @@ internal static class JournalCommands
 
     private static DateTimeOffset? Instant(Dictionary<string, string> options, string name)
         => !options.TryGetValue(name, out var text) ? null
-        : text.Contains('T', StringComparison.Ordinal) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant) ? instant
-        : throw new UsageException($"{name} must be an ISO-8601 instant, e.g. 2026-05-03T12:00:00Z; got '{text}'.");
+        : IsoInstant.TryParse(text, out var instant) ? instant
+        : throw new UsageException($"{name} must be an ISO-8601 instant with an offset, e.g. 2026-05-03T12:00:00Z; got '{text}'.");
 
     private static string Describe(DateTimeOffset? from, DateTimeOffset? to)
         => (from, to) switch

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Hosting.Deliveries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -73,16 +72,11 @@ internal static class DeliveryEndpoints
 
     private static ProblemHttpResult Disabled() => Problems.NotFound("The delivery journal is off (Journal:Enabled is false).");
 
+    /// <summary>Absent is fine (no bound); present must be an <see cref="IsoInstant"/>.</summary>
     private static bool TryInstant(string? text, out DateTimeOffset? instant)
     {
-        instant = null;
-        if (text is null)
-        {
-            return true;
-        }
-
-        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) && text.Contains('T', StringComparison.Ordinal);
+        var ok = IsoInstant.TryParse(text, out var parsed);
         instant = ok ? parsed : null;
-        return ok;
+        return text is null || ok;
     }
 }

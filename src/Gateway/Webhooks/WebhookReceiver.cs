@@ -71,7 +71,9 @@ internal sealed partial class WebhookReceiver(
 
             var body = buffer.AsMemory(0, length);
             var parsed = ListoEnvelope.Parse(body, id!);
-            return await RouteAsync(parsed, new JournalEntry(id!, parsed.Type, parsed.OccurredAt, receivedAt, "", null, body.ToArray()), http, startedAt);
+            // The journal keeps its own copy: the pooled buffer goes back before a best-effort entry is written.
+            var kept = _journal is null ? ReadOnlyMemory<byte>.Empty : body.ToArray();
+            return await RouteAsync(parsed, new JournalEntry(id!, parsed.Type, parsed.OccurredAt, receivedAt, "", null, kept), http, startedAt);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Listo.Orleans.Grains;
@@ -94,7 +95,21 @@ public sealed record JournalQuery(
 }
 
 /// <summary>One page of the journal and the cursor after it (null when nothing follows).</summary>
-public sealed record JournalPage(IReadOnlyList<JournalEntry> Deliveries, string? Next);
+public sealed record JournalPage(IReadOnlyList<JournalEntry> Deliveries, string? Next)
+{
+    /// <summary>A page of at most <paramref name="limit"/> from <paramref name="fetched"/>, read with one row more to know whether more follow.</summary>
+    public static JournalPage From(List<JournalEntry> fetched, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(fetched);
+        var more = fetched.Count > limit;
+        if (more)
+        {
+            fetched.RemoveAt(fetched.Count - 1);
+        }
+
+        return new JournalPage(fetched, more && fetched.Count > 0 ? JournalCursor.Of(fetched[^1]) : null);
+    }
+}
 
 /// <summary>Where authentic deliveries are kept. Writers go through <see cref="JournalWriter"/>, which batches.</summary>
 public interface IDeliveryJournal
@@ -142,8 +157,7 @@ public static class JournalCursor
     {
         ArgumentNullException.ThrowIfNull(entry);
         var micros = (entry.ReceivedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{micros.ToString(CultureInfo.InvariantCulture)}|{entry.Id}"))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{micros.ToString(CultureInfo.InvariantCulture)}|{entry.Id}"));
     }
 
     /// <summary>The position a cursor names; <see cref="FormatException"/> when it is not one of ours.</summary>
@@ -152,8 +166,7 @@ public static class JournalCursor
         ArgumentNullException.ThrowIfNull(cursor);
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
             var bar = text.IndexOf('|', StringComparison.Ordinal);
             if (bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
             {
@@ -225,7 +238,7 @@ public sealed class InMemoryDeliveryJournal : IDeliveryJournal
                 .ToList();
         }
 
-        return Task.FromResult(Page(page, query.Limit));
+        return Task.FromResult(JournalPage.From(page, query.Limit));
     }
 
     public Task<JournalEntry?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -244,17 +257,5 @@ public sealed class InMemoryDeliveryJournal : IDeliveryJournal
             old.ForEach(id => _entries.Remove(id));
             return Task.FromResult((long)old.Count);
         }
-    }
-
-    /// <summary>A page of at most <paramref name="limit"/> from <paramref name="fetched"/> (one more when more follow).</summary>
-    internal static JournalPage Page(List<JournalEntry> fetched, int limit)
-    {
-        var more = fetched.Count > limit;
-        if (more)
-        {
-            fetched.RemoveAt(fetched.Count - 1);
-        }
-
-        return new JournalPage(fetched, more && fetched.Count > 0 ? JournalCursor.Of(fetched[^1]) : null);
     }
 }

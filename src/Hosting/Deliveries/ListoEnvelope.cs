@@ -82,7 +82,7 @@ public static class ListoEnvelope
             return invalid($"The envelope id '{Truncate(id)}' differs from the webhook-id header '{webhookId}'.");
         }
 
-        if (!TryInstant(occurredAtText, out var occurredAt))
+        if (!IsoInstant.TryParse(occurredAtText, out var occurredAt))
         {
             return invalid($"occurredAt '{Truncate(occurredAtText)}' is not an ISO-8601 instant with a UTC offset.");
         }
@@ -178,17 +178,6 @@ public static class ListoEnvelope
     {
         value = 0;
         return element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt32(out value);
-    }
-
-    /// <summary>An instant needs its offset: <c>Z</c> or <c>±hh:mm</c>. A local time is not an instant.</summary>
-    private static bool TryInstant(string text, out DateTimeOffset instant)
-    {
-        instant = default;
-        var hasOffset = text.EndsWith('Z') || text.EndsWith('z')
-            || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
-        return hasOffset
-            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant)
-            && text.Contains('T', StringComparison.Ordinal);
     }
 
     private static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");

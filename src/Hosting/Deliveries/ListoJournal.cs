@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 
 namespace Listo.Orleans.Hosting.Deliveries;
 
@@ -21,7 +22,8 @@ public static class ListoJournal
         }
         else
         {
-            services.AddSingleton<IDeliveryJournal>(_ => CreatePostgres(configuration));
+            // The service id the co-hosted silo runs with, as for the change feed.
+            services.AddSingleton<IDeliveryJournal>(sp => CreatePostgres(configuration, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         }
 
         services.AddSingleton<JournalWriter>();
@@ -29,12 +31,12 @@ public static class ListoJournal
         return services;
     }
 
-    /// <summary>The durable journal of the configured deployment (its connection string and <c>Orleans:ServiceId</c>).</summary>
-    public static PostgresDeliveryJournal CreatePostgres(IConfiguration configuration)
-    {
-        var orleans = configuration.GetSection(ListoOrleansOptions.Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
-        return new PostgresDeliveryJournal(NpgsqlDataSource.Create(ListoSilo.DurableConnectionString(configuration)), orleans.ServiceId);
-    }
+    /// <summary>
+    /// The durable journal of the configured deployment: its connection string, and <paramref name="serviceId"/>
+    /// (default: <c>Orleans:ServiceId</c>, what a silo of this configuration runs with).
+    /// </summary>
+    public static PostgresDeliveryJournal CreatePostgres(IConfiguration configuration, string? serviceId = null)
+        => new(NpgsqlDataSource.Create(ListoSilo.DurableConnectionString(configuration)), serviceId ?? ListoOrleansOptions.Read(configuration).ServiceId);
 }
 
 internal sealed class JournalOptionsValidator : IValidateOptions<JournalOptions>

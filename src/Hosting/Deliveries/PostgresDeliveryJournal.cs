@@ -44,15 +44,15 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
                 detail = CASE WHEN {supersedes} THEN excluded.detail ELSE held.detail END
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
-        AddArray(command, NpgsqlDbType.Text, rows, e => e.Id);
-        AddArray(command, NpgsqlDbType.Text, rows, e => e.Type);
-        AddArray(command, NpgsqlDbType.Text, rows, e => e.OccurredAt);
-        AddArray(command, NpgsqlDbType.TimestampTz, rows, e => e.ReceivedAt.UtcDateTime);
-        AddArray(command, NpgsqlDbType.TimestampTz, rows, e => e.LastReceivedAt.UtcDateTime);
-        AddArray(command, NpgsqlDbType.Integer, rows, e => e.Attempts);
-        AddArray(command, NpgsqlDbType.Text, rows, e => e.Outcome);
-        AddArray(command, NpgsqlDbType.Text, rows, e => e.Detail);
-        AddArray(command, NpgsqlDbType.Bytea, rows, e => e.Body.ToArray());
+        command.AddColumn(NpgsqlDbType.Text, rows, e => e.Id);
+        command.AddColumn(NpgsqlDbType.Text, rows, e => e.Type);
+        command.AddColumn(NpgsqlDbType.Text, rows, e => e.OccurredAt);
+        command.AddColumn(NpgsqlDbType.TimestampTz, rows, e => e.ReceivedAt.UtcDateTime);
+        command.AddColumn(NpgsqlDbType.TimestampTz, rows, e => e.LastReceivedAt.UtcDateTime);
+        command.AddColumn(NpgsqlDbType.Integer, rows, e => e.Attempts);
+        command.AddColumn(NpgsqlDbType.Text, rows, e => e.Outcome);
+        command.AddColumn(NpgsqlDbType.Text, rows, e => e.Detail);
+        command.AddColumn(NpgsqlDbType.Bytea, rows, e => e.Body.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -75,9 +75,9 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
              WHERE held.service_id = $1 AND held.id = r.id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
-        AddArray(command, NpgsqlDbType.Text, rows, r => r.Id);
-        AddArray(command, NpgsqlDbType.Text, rows, r => r.Outcome);
-        AddArray(command, NpgsqlDbType.Text, rows, r => r.Detail);
+        command.AddColumn(NpgsqlDbType.Text, rows, r => r.Id);
+        command.AddColumn(NpgsqlDbType.Text, rows, r => r.Outcome);
+        command.AddColumn(NpgsqlDbType.Text, rows, r => r.Detail);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -113,7 +113,7 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
             fetched.Add(Read(reader, query.IncludeBody ? reader.GetFieldValue<byte[]>(8) : ReadOnlyMemory<byte>.Empty));
         }
 
-        return InMemoryDeliveryJournal.Page(fetched, query.Limit);
+        return JournalPage.From(fetched, query.Limit);
     }
 
     public async Task<JournalEntry?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -164,7 +164,4 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
         LastReceivedAt = reader.GetFieldValue<DateTimeOffset>(4),
         Attempts = reader.GetInt32(5),
     };
-
-    private static void AddArray<TRow, TValue>(NpgsqlCommand command, NpgsqlDbType type, List<TRow> rows, Func<TRow, TValue> column)
-        => command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = rows.Select(column).ToArray() });
 }

@@ -137,6 +137,24 @@ public sealed class ChangeFeedTests(GatewayFixture gateway) : IClassFixture<Gate
         return (body.GetProperty("changes").EnumerateArray().ToList(), body.GetProperty("next").GetString()!);
     }
 
+    /// <summary>Every change the feed shows now for <paramref name="query"/> (filters only), page by page from the start.</summary>
+    internal static async Task<List<JsonElement>> ReadWholeFeedAsync(WebhookClient reader, string query)
+    {
+        var all = new List<JsonElement>();
+        var after = "";
+        while (true)
+        {
+            var (changes, next) = await ReadFeedAsync(reader, $"{query}&limit=1000&after={after}");
+            if (changes.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(changes);
+            after = next;
+        }
+    }
+
     /// <summary>Reads the feed from the query's cursor until <paramref name="count"/> changes match, or 10 s pass.</summary>
     internal static async Task<List<JsonElement>> ReadUntilAsync(WebhookClient reader, string query, Func<JsonElement, bool> match, int count)
     {

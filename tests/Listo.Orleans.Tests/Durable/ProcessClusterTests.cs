@@ -129,7 +129,9 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
 
         // Every version of the stream changes the profile, so each person's newest change must come from its
         // newest snapshot, whatever order, crash and resend: a person change lost to the crash would leave an older one last.
-        var people = await ReadPersonChangesAsync(gateway);
+        var people = (await Changes.ChangeFeedTests.ReadWholeFeedAsync(gateway, "entityType=person"))
+            .Select(c => (Person: c.GetProperty("workerProfileId").GetString()!, EventId: c.GetProperty("eventId").GetString()!, OccurredAt: c.GetProperty("occurredAt").GetString()))
+            .ToList();
         Assert.Equal(people.Count, people.Distinct().Count());
         foreach (var (person, newest) in stream.NewestByPerson)
         {
@@ -140,28 +142,13 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         output.WriteLine($"person changes: {people.Count} for {stream.People} people, each once, each person's last from its newest snapshot");
     }
 
-    private static async Task<List<(string Person, string EventId, string? OccurredAt)>> ReadPersonChangesAsync(WebhookClient gateway)
-    {
-        var all = new List<(string, string, string?)>();
-        var after = "";
-        while (true)
-        {
-            var (changes, next) = await Changes.ChangeFeedTests.ReadFeedAsync(gateway, $"entityType=person&limit=1000&after={after}");
-            if (changes.Count == 0)
-            {
-                return all;
-            }
-
-            all.AddRange(changes.Select(c => (c.GetProperty("workerProfileId").GetString()!, c.GetProperty("eventId").GetString()!, c.GetProperty("occurredAt").GetString())));
-            after = next;
-        }
-    }
-
     /// <summary>The whole worker feed, and what (if anything) differs from the workers' own histories.</summary>
     private static async Task<(List<(string ClientId, string WorkerId, string EventId)> Feed, string? Mismatch)> CompareFeedWithHistoriesAsync(
         WebhookClient gateway, int workers)
     {
-        var feed = await ReadWholeFeedAsync(gateway);
+        var feed = (await Changes.ChangeFeedTests.ReadWholeFeedAsync(gateway, "entityType=worker"))
+            .Select(c => (ClientId: c.GetProperty("clientId").GetString()!, WorkerId: c.GetProperty("workerId").GetString()!, EventId: c.GetProperty("eventId").GetString()!))
+            .ToList();
         var byWorker = feed.GroupBy(c => (c.ClientId, c.WorkerId)).ToList();
         if (byWorker.Count != workers)
         {
@@ -180,23 +167,6 @@ public sealed class ProcessClusterTests(ITestOutputHelper output)
         }
 
         return (feed, null);
-    }
-
-    private static async Task<List<(string ClientId, string WorkerId, string EventId)>> ReadWholeFeedAsync(WebhookClient gateway)
-    {
-        var all = new List<(string, string, string)>();
-        var after = "";
-        while (true)
-        {
-            var (changes, next) = await Changes.ChangeFeedTests.ReadFeedAsync(gateway, $"entityType=worker&limit=200&after={after}");
-            if (changes.Count == 0)
-            {
-                return all;
-            }
-
-            all.AddRange(changes.Select(c => (c.GetProperty("clientId").GetString()!, c.GetProperty("workerId").GetString()!, c.GetProperty("eventId").GetString()!)));
-            after = next;
-        }
     }
 
     [Fact]

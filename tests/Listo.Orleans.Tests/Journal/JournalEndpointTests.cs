@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Journal;
@@ -34,7 +33,7 @@ public sealed class JournalEndpointTests(GatewayFixture gateway) : IClassFixture
             Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         }
 
-        var listed = await ListAllAsync($"from={Uri.EscapeDataString(from.ToString("O"))}");
+        var listed = await gateway.ReadJournalAsync($"from={Uri.EscapeDataString(from.ToString("O"))}");
         Assert.Equal("applied", listed[(string)applied["id"]!].GetProperty("outcome").GetString());
         Assert.Equal("ignored", listed[(string)unknownType["id"]!].GetProperty("outcome").GetString());
         Assert.Equal("quarantined", listed[malformedId].GetProperty("outcome").GetString());
@@ -101,24 +100,5 @@ public sealed class JournalEndpointTests(GatewayFixture gateway) : IClassFixture
         var (status, body) = await gateway.GetAsync($"/v1/deliveries?{query}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith(parameter, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
-    private async Task<Dictionary<string, JsonElement>> ListAllAsync(string query)
-    {
-        var all = new Dictionary<string, JsonElement>();
-        string? after = null;
-        do
-        {
-            var (status, page) = await gateway.GetAsync($"/v1/deliveries?{query}&limit=1000{(after is null ? "" : $"&after={after}")}");
-            Assert.True(status == HttpStatusCode.OK, page.ToString());
-            foreach (var delivery in page.GetProperty("deliveries").EnumerateArray())
-            {
-                all[delivery.GetProperty("id").GetString()!] = delivery.Clone();
-            }
-
-            after = page.TryGetProperty("next", out var next) ? next.GetString() : null;
-        }
-        while (after is not null);
-        return all;
     }
 }

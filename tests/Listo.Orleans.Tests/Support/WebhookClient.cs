@@ -48,18 +48,18 @@ public class WebhookClient
         Assert.Equal((string)envelope["id"]!, json.RootElement.GetProperty("id").GetString());
     }
 
-    /// <summary>Every journaled delivery's outcome, by id, read page by page from GET /v1/deliveries.</summary>
-    public async Task<SortedDictionary<string, string>> ReadJournalOutcomesAsync()
+    /// <summary>Every journaled delivery matching <paramref name="query"/>, by id, read page by page from GET /v1/deliveries.</summary>
+    public async Task<SortedDictionary<string, JsonElement>> ReadJournalAsync(string query = "")
     {
-        var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var all = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
         string? after = null;
         do
         {
-            var (status, page) = await GetAsync($"/v1/deliveries?limit=1000{(after is null ? "" : $"&after={after}")}");
+            var (status, page) = await GetAsync($"/v1/deliveries?{query}&limit=1000{(after is null ? "" : $"&after={after}")}");
             Assert.True(status == HttpStatusCode.OK, page.ToString());
             foreach (var delivery in page.GetProperty("deliveries").EnumerateArray())
             {
-                all[delivery.GetProperty("id").GetString()!] = delivery.GetProperty("outcome").GetString()!;
+                all[delivery.GetProperty("id").GetString()!] = delivery.Clone();
             }
 
             after = page.TryGetProperty("next", out var next) ? next.GetString() : null;
@@ -67,6 +67,10 @@ public class WebhookClient
         while (after is not null);
         return all;
     }
+
+    /// <summary>Every journaled delivery's outcome, by id.</summary>
+    public async Task<SortedDictionary<string, string>> ReadJournalOutcomesAsync()
+        => new((await ReadJournalAsync()).ToDictionary(d => d.Key, d => d.Value.GetProperty("outcome").GetString()!), StringComparer.Ordinal);
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? key = GatewayFixture.QueryKey, Uri? listener = null)
     {
