@@ -12,11 +12,27 @@ using Npgsql;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var url = builder.Configuration["Baseline:Url"] ?? "http://127.0.0.1:6080";
+builder.WebHost.UseUrls(url);
+if (builder.Configuration.GetValue<bool>("Baseline:Bare"))
+{
+    // The load generator's calibration: an endpoint that reads the body and answers at once, no verification and no
+    // database, so a run shows what the load generator alone can drive on this machine.
+    var bare = builder.Build();
+    var ack = "{\"outcome\":\"applied\"}"u8.ToArray();
+    bare.MapPost("/webhooks/listo", async (HttpContext http) =>
+    {
+        await http.Request.Body.CopyToAsync(Stream.Null);
+        http.Response.ContentType = "application/json";
+        await http.Response.Body.WriteAsync(ack);
+    });
+    await bare.RunAsync();
+    return;
+}
+
 var connectionString = builder.Configuration.GetConnectionString("Baseline") ?? throw new InvalidOperationException("ConnectionStrings:Baseline is required.");
 var secrets = builder.Configuration.GetSection("Webhooks:Secrets").Get<string[]>() ?? throw new InvalidOperationException("Webhooks:Secrets is required.");
 var keys = (builder.Configuration.GetSection("QueryApi:Keys").Get<string[]>() ?? []).Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
 const int MaxBodyBytes = 1_048_576;
-builder.WebHost.UseUrls(url);
 
 var dataSource = NpgsqlDataSource.Create(connectionString);
 await using (var schema = dataSource.CreateCommand("""

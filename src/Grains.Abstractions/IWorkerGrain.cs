@@ -11,21 +11,15 @@ public interface IWorkerGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Applies a delivery if it is newer than the held snapshot. Returns once every state it changes is
-    /// durable, including the person's and the client's; a failure throws, and a retry converges.
+    /// durable, including the person's and the client's, and <paramref name="receipt"/> (when given) is journaled
+    /// with the outcome; a failure throws, and a retry converges.
     /// </summary>
     [Alias("apply")]
-    Task<DeliveryOutcome> ApplyAsync(WorkerSnapshot delivery);
+    Task<DeliveryOutcome> ApplyAsync(WorkerSnapshot delivery, JournalEntry? receipt = null);
 
     /// <summary>The newest durable snapshot, or null when none was ever applied.</summary>
     [Alias("get"), AlwaysInterleave]
     Task<WorkerSnapshot?> GetAsync();
-
-    /// <summary>
-    /// The worker's most recent changes, newest first (as many as <c>Changes:HistoryPerEntity</c>), or null when
-    /// no snapshot was ever applied.
-    /// </summary>
-    [Alias("get-changes"), AlwaysInterleave]
-    Task<IReadOnlyList<EntityChange>?> GetChangesAsync();
 }
 
 /// <summary>One person, keyed by <c>workerProfileId</c>, across every client that engages them.</summary>
@@ -57,9 +51,12 @@ public interface IPersonGrain : IGrainWithStringKey
 [Alias("listo.IClientGrain")]
 public interface IClientGrain : IGrainWithStringKey
 {
-    /// <summary>Applies a <c>client.created</c> delivery if it is newer than the held snapshot.</summary>
+    /// <summary>
+    /// Applies a <c>client.created</c> delivery if it is newer than the held snapshot; journals
+    /// <paramref name="receipt"/> (when given) with the outcome.
+    /// </summary>
     [Alias("apply")]
-    Task<DeliveryOutcome> ApplyAsync(ClientSnapshot delivery);
+    Task<DeliveryOutcome> ApplyAsync(ClientSnapshot delivery, JournalEntry? receipt = null);
 
     /// <summary>
     /// Adds a worker to the index or refreshes its line; idempotent. Interleaves: concurrent new workers of one

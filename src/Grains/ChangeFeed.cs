@@ -13,13 +13,16 @@ public interface IChangeFeed
     Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Appends one change with the entity's content after it (JSON), for an entity whose next change is computed
+    /// Appends one change, with the entity's content after it (JSON) for an entity whose next change is computed
     /// from the feed instead of from stored state (a person); idempotent like the other append.
     /// </summary>
-    Task AppendAsync(EntityChange change, string content, CancellationToken cancellationToken = default);
+    Task AppendAsync(EntityChange change, string? content, CancellationToken cancellationToken = default);
 
     /// <summary>The content appended with the entity's newest change, or null when it has none.</summary>
     Task<string?> ReadContentAsync(string entityType, string entityKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest <paramref name="limit"/> changes of one entity, newest first (its history).</summary>
+    Task<IReadOnlyList<EntityChange>> ReadEntityAsync(string entityType, string entityKey, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Changes after <see cref="ChangeQuery.After"/>, oldest first. A cursor, once returned, is never passed by a later append.</summary>
     Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default);
@@ -66,7 +69,7 @@ public sealed class ChangeOptions
 {
     public const string Section = "Changes";
 
-    /// <summary>How many recent changes each worker and client keeps in its state (a worker's are <c>GET …/workers/{workerId}/changes</c>).</summary>
+    /// <summary>How many recent changes <c>GET …/workers/{workerId}/changes</c> returns (read from the feed).</summary>
     public int HistoryPerEntity { get; set; } = 20;
 }
 
@@ -94,12 +97,12 @@ public sealed class InMemoryChangeFeed : IChangeFeed
         return Task.CompletedTask;
     }
 
-    public Task AppendAsync(EntityChange change, string content, CancellationToken cancellationToken = default)
+    public Task AppendAsync(EntityChange change, string? content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         lock (_lock)
         {
-            if (Add(change))
+            if (Add(change) && content is not null)
             {
                 _contents[(change.EntityType, change.EntityKey)] = content;
             }
@@ -114,6 +117,15 @@ public sealed class InMemoryChangeFeed : IChangeFeed
         lock (_lock)
         {
             return Task.FromResult(_contents.GetValueOrDefault((entityType, entityKey)));
+        }
+    }
+
+    public Task<IReadOnlyList<EntityChange>> ReadEntityAsync(string entityType, string entityKey, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<EntityChange> newest = _changes.Where(c => c.EntityType == entityType && c.EntityKey == entityKey).TakeLast(limit).Reverse().ToList();
+            return Task.FromResult(newest);
         }
     }
 

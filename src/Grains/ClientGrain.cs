@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Listo.Orleans.Grains;
 
 /// <summary>
@@ -8,13 +6,12 @@ namespace Listo.Orleans.Grains;
 /// </summary>
 internal sealed class ClientGrain(
     [PersistentState(StateNames.Client, StateNames.Storage)] IPersistentState<ClientState> state,
-    IChangeFeed feed,
-    IOptions<ChangeOptions> changeOptions)
+    IDeliveryRecorder journal)
     : Grain, IClientGrain
 {
     private const int LoadConcurrency = 64;
 
-    private readonly ChangeTracker _changes = new(feed, changeOptions.Value.HistoryPerEntity);
+    private readonly ChangeTracker _changes = new();
 
     private readonly Dictionary<string, WorkerSummary> _workers = new(StringComparer.Ordinal);
     private GroupCommit<ClientChanges>? _commits;
@@ -23,7 +20,7 @@ internal sealed class ClientGrain(
     // write of this grain goes through one group commit: writes never overlap and concurrent changes share one.
     private GroupCommit<ClientChanges> Commits => _commits ??= new(() => new ClientChanges(), WriteAsync);
 
-    async Task<DeliveryOutcome> IClientGrain.ApplyAsync(ClientSnapshot delivery)
+    async Task<DeliveryOutcome> IClientGrain.ApplyAsync(ClientSnapshot delivery, JournalEntry? receipt)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var key = this.GetPrimaryKeyString();
@@ -34,19 +31,32 @@ internal sealed class ClientGrain(
 
         var held = state.State;
         var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
-        EntityChange? change = null;
-        if (outcome == DeliveryOutcome.Applied)
+        if (outcome != DeliveryOutcome.Applied)
         {
-            var recent = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId);
-            (change, var hash) = _changes.Compare(held.Snapshot?.Data, delivery.Data, fields => new EntityChange(
-                EntityTypes.Client, key, delivery.ClientId, null, null, delivery.Stamp.EventId, delivery.Stamp.OccurredAtText, fields));
-            var history = _changes.Record(held.Changes, change);
-            await Commits.AddAsync(changes => (changes.Snapshot, changes.RecentEventIds, changes.History) = (delivery, recent, history));
-            _changes.Committed(hash);
+            if (receipt is not null)
+            {
+                await journal.RecordAsync(receipt.WithOutcome(outcome));
+            }
+
+            return outcome;
         }
 
-        // Any delivery catches the feed up while it is not known to hold the client's history.
-        await _changes.PublishAsync(state.State.Changes, change);
+        // The snapshot, its change and the journal entry commit in one write.
+        var recent = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId);
+        var (change, hash) = _changes.Compare(held.Snapshot?.Data, delivery.Data, fields => new EntityChange(
+            EntityTypes.Client, key, delivery.ClientId, null, null, delivery.Stamp.EventId, delivery.Stamp.OccurredAtText, fields));
+        var outbox = new Outbox(change, null, receipt?.WithOutcome(outcome));
+        try
+        {
+            await Commits.AddAsync(changes => (changes.Snapshot, changes.RecentEventIds, changes.Outbox) = (delivery, recent, outbox));
+        }
+        catch
+        {
+            _changes.Forget();
+            throw;
+        }
+
+        _changes.Committed(hash);
         return outcome;
     }
 
@@ -98,7 +108,7 @@ internal sealed class ClientGrain(
                 Snapshot = changes.Snapshot ?? held.Snapshot,
                 RecentEventIds = changes.RecentEventIds ?? held.RecentEventIds,
                 WorkerIds = workerIds,
-                Changes = changes.History ?? held.Changes,
+                Outbox = changes.Outbox,
             },
             DeactivateOnIdle);
     }
@@ -143,7 +153,7 @@ internal sealed class ClientChanges
 
     public List<string>? RecentEventIds { get; set; }
 
-    public List<EntityChange>? History { get; set; }
+    public Outbox? Outbox { get; set; }
 
     public HashSet<string> WorkerIds { get; } = new(StringComparer.Ordinal);
 }

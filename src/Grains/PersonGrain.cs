@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Listo.Orleans.Grains;
 
 /// <summary>
@@ -10,11 +8,10 @@ namespace Listo.Orleans.Grains;
 /// </summary>
 internal sealed class PersonGrain(
     [PersistentState(StateNames.Person, StateNames.Storage)] IPersistentState<PersonState> state,
-    IChangeFeed feed,
-    IOptions<ChangeOptions> changeOptions)
+    IChangeFeed feed)
     : Grain, IPersonGrain
 {
-    private readonly ChangeTracker _changes = new(feed, changeOptions.Value.HistoryPerEntity);
+    private readonly ChangeTracker _changes = new();
 
     // The profile of the newest person change (null: none yet), read from the feed once per activation.
     private string? _profile;
@@ -63,22 +60,29 @@ internal sealed class PersonGrain(
         var joins = heldWorkerId is null || !string.Equals(heldWorkerId, snapshot.WorkerId, StringComparison.Ordinal);
         var nextEngagements = joins ? new Dictionary<string, string>(engagements, StringComparer.Ordinal) { [snapshot.ClientId] = snapshot.WorkerId } : engagements;
         Remember(snapshot);
+        await LoadMissingAsync(nextEngagements);
+        var (change, profile, hash) = await ProfileChangeAsync(nextEngagements.Keys, snapshot);
         if (joins)
         {
-            await state.ReplaceAsync(new PersonState { Engagements = nextEngagements }, DeactivateOnIdle);
+            // The membership and the profile change it brings commit in one write.
+            await WriteProfileAsync(change, profile, hash, () => state.ReplaceAsync(
+                new PersonState { Engagements = nextEngagements, Outbox = new Outbox(change, profile, null) },
+                DeactivateOnIdle));
             _view = null;
         }
-
-        await LoadMissingAsync(nextEngagements);
-        await PublishProfileChangeAsync(nextEngagements, snapshot);
+        else if (change is not null)
+        {
+            await WriteProfileAsync(change, profile, hash, () => feed.AppendAsync(change, profile));
+        }
     }
 
     /// <summary>
-    /// Appends the change of the profile (from the newest snapshot of all engagements) since the last one, if any.
-    /// Idempotent: after a crash between the worker's write and this append, the retried delivery computes the
-    /// same change (the feed still holds the old profile); after the append, it computes none.
+    /// The change of the profile (from the newest snapshot of <paramref name="clients"/>' engagements) since the
+    /// last one, if any, with the profile it leads to. Idempotent: after a crash between the worker's write and
+    /// the person's, the retried delivery computes the same change (the feed still holds the old profile); after
+    /// it, none.
     /// </summary>
-    private async Task PublishProfileChangeAsync(Dictionary<string, string> engagements, WorkerSnapshot fallback)
+    private async Task<(EntityChange? Change, string Profile, string Hash)> ProfileChangeAsync(IEnumerable<string> clients, WorkerSnapshot fallback)
     {
         if (!_profileLoaded)
         {
@@ -86,23 +90,25 @@ internal sealed class PersonGrain(
             _profileLoaded = true;
         }
 
-        var newest = PersonViewBuilder.Newest(engagements.Keys.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
+        var newest = PersonViewBuilder.Newest(clients.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
         var profile = ProfileOf(newest);
         var (change, hash) = _changes.Compare(_profile, profile, fields => new EntityChange(
             EntityTypes.Person, GrainKeys.Person(_personId), null, null, _personId, newest.Stamp.EventId, newest.Stamp.OccurredAtText, fields));
-        if (change is null)
-        {
-            return;
-        }
+        return (change, profile, hash);
+    }
 
-        _publishing = true;
+    /// <summary>Runs the write that records a profile change (or none), and makes its profile the held one.</summary>
+    private async Task WriteProfileAsync(EntityChange? change, string profile, string hash, Func<Task> write)
+    {
+        _publishing = change is not null;
         try
         {
-            await feed.AppendAsync(change, profile);
+            await write();
         }
         catch
         {
             // Whether it landed is unknown: the next activation reads the profile back from the feed.
+            _changes.Forget();
             DeactivateOnIdle();
             throw;
         }
@@ -111,8 +117,11 @@ internal sealed class PersonGrain(
             _publishing = false;
         }
 
-        _profile = profile;
-        _changes.Committed(hash);
+        if (change is not null)
+        {
+            _profile = profile;
+            _changes.Committed(hash);
+        }
     }
 
     Task<bool> IPersonGrain.RefreshEngagementAsync(WorkerSnapshot snapshot)

@@ -2,31 +2,40 @@ using System.Text.Json.Serialization;
 
 namespace Listo.Orleans.Grains;
 
-// Persisted state. JSON names are explicit and stable: rows written by one version are read by the next.
-// Only what cannot be derived is stored (ARCHITECTURE.md, invariant 5).
+// Persisted state. JSON names are explicit and stable: rows written by one version are read by the next (fields
+// an older version wrote and this one no longer has, such as "changes", are skipped on read).
+// Only what cannot be derived is stored (ARCHITECTURE.md, invariant 5): a history is the feed's rows.
+
+/// <summary>Carries the outbox of a state's next write; never serialized (no [Id], no JSON name).</summary>
+public abstract class OutboxState : IHasOutbox
+{
+    private Outbox? _outbox;
+
+    /// <summary>Rows to commit with this state's write.</summary>
+    [JsonIgnore]
+    public Outbox? Outbox
+    {
+        get => _outbox;
+        init => _outbox = value is { IsEmpty: false } ? value : null;
+    }
+
+    public Outbox? TakeOutbox() => Interlocked.Exchange(ref _outbox, null);
+}
 
 /// <summary>A worker engagement: its newest snapshot and the ids it applied recently.</summary>
 [GenerateSerializer, Alias("listo.worker-state")]
-public sealed class WorkerState
+public sealed class WorkerState : OutboxState
 {
     [Id(0), JsonPropertyName("snapshot")]
     public WorkerSnapshot? Snapshot { get; set; }
 
     [Id(1), JsonPropertyName("recentEventIds")]
     public List<string> RecentEventIds { get; set; } = [];
-
-    /// <summary>
-    /// The newest changes, newest first, bounded by <see cref="ChangeOptions.HistoryPerEntity"/>. Written with
-    /// the snapshot that caused them, so a change exists exactly when its snapshot is durable; the feed is
-    /// caught up from here after a crash.
-    /// </summary>
-    [Id(2), JsonPropertyName("changes")]
-    public List<EntityChange> Changes { get; set; } = [];
 }
 
 /// <summary>A person: which worker holds each of its engagements (client id → worker id).</summary>
 [GenerateSerializer, Alias("listo.person-state")]
-public sealed class PersonState
+public sealed class PersonState : OutboxState
 {
     [Id(0), JsonPropertyName("engagements")]
     public Dictionary<string, string> Engagements { get; set; } = new(StringComparer.Ordinal);
@@ -34,7 +43,7 @@ public sealed class PersonState
 
 /// <summary>A client: its newest snapshot, the ids it applied recently, and the ids of its workers.</summary>
 [GenerateSerializer, Alias("listo.client-state")]
-public sealed class ClientState
+public sealed class ClientState : OutboxState
 {
     [Id(0), JsonPropertyName("snapshot")]
     public ClientSnapshot? Snapshot { get; set; }
@@ -44,10 +53,6 @@ public sealed class ClientState
 
     [Id(2), JsonPropertyName("workerIds")]
     public HashSet<string> WorkerIds { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>The newest changes of the client's snapshot, newest first; written with the snapshot, as for a worker.</summary>
-    [Id(3), JsonPropertyName("changes")]
-    public List<EntityChange> Changes { get; set; } = [];
 }
 
 /// <summary>Names under which grain state is stored: one state name per grain type, one provider.</summary>

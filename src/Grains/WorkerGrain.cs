@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Listo.Orleans.Grains;
 
 /// <summary>
@@ -8,31 +6,30 @@ namespace Listo.Orleans.Grains;
 /// </summary>
 internal sealed class WorkerGrain(
     [PersistentState(StateNames.Worker, StateNames.Storage)] IPersistentState<WorkerState> state,
-    IChangeFeed feed,
-    IOptions<ChangeOptions> changeOptions)
+    IDeliveryRecorder journal)
     : Grain, IWorkerGrain
 {
-    private readonly ChangeTracker _changes = new(feed, changeOptions.Value.HistoryPerEntity);
-
-    // The history that goes with _durable.
-    private IReadOnlyList<EntityChange> _durableChanges = [];
+    private readonly ChangeTracker _changes = new();
 
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
 
-    // True once the person and client durably hold this engagement (membership and index entry). Memory only on
-    // purpose: after an activation (a crash, a move) or a failed propagation, the next delivery of any outcome
-    // takes the durable path again.
+    // True while the person and client are known to hold the durable snapshot (membership, index entry and
+    // derived caches). Memory only on purpose: after an activation (a crash, a move) or a failed propagation, the
+    // next delivery of any outcome drives them again.
     private bool _downstreamInSync;
+
+    // True once the person and client have durably held this engagement in this activation: steady-state
+    // deliveries then refresh their caches (no writes) before falling back to the durable path.
+    private bool _engaged;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _durable = state.State.Snapshot;
-        _durableChanges = state.State.Changes;
         return Task.CompletedTask;
     }
 
-    async Task<DeliveryOutcome> IWorkerGrain.ApplyAsync(WorkerSnapshot delivery)
+    async Task<DeliveryOutcome> IWorkerGrain.ApplyAsync(WorkerSnapshot delivery, JournalEntry? receipt)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var key = this.GetPrimaryKeyString();
@@ -43,46 +40,52 @@ internal sealed class WorkerGrain(
 
         var held = state.State;
         var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
-        EntityChange? change = null;
         if (outcome == DeliveryOutcome.Applied)
         {
             var previous = held.Snapshot;
-            (change, var hash) = _changes.Compare(previous?.Data, delivery.Data, fields => Change(delivery, fields));
-            var changes = _changes.Record(held.Changes, change);
+            var (change, hash) = _changes.Compare(previous?.Data, delivery.Data, fields => Change(delivery, fields));
+
+            // The snapshot, its change and the journal entry commit together: a change is in the feed exactly
+            // when its snapshot is durable, and an "applied" outcome is journaled exactly then too.
             await state.ReplaceAsync(
                 new WorkerState
                 {
                     Snapshot = delivery,
                     RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
-                    Changes = changes,
+                    Outbox = new Outbox(change, null, receipt?.WithOutcome(outcome)),
                 },
-                DeactivateOnIdle);
+                () =>
+                {
+                    _changes.Forget();
+                    DeactivateOnIdle();
+                });
             _durable = delivery;
-            _durableChanges = changes;
             _changes.Committed(hash);
+            _downstreamInSync = false;
             if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
             {
-                _downstreamInSync = false;
+                _engaged = false;
                 await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(delivery.ClientId, delivery.WorkerId);
             }
+
+            await PropagateAsync(delivery);
+            return outcome;
         }
 
-        // The change feed, like the person and client, is caught up by any delivery while not known in sync.
-        await _changes.PublishAsync(state.State.Changes, change);
-
-        // Writes across grains are not atomic: a duplicate (Listo's retry after our 5xx) re-drives the steps
-        // after the worker, and so does any delivery while they are not known to be in sync.
-        if (_durable is not null && (outcome != DeliveryOutcome.Stale || !_downstreamInSync))
+        // Nothing of this worker changes: the journal entry is a write of its own, alongside the steps after the
+        // worker when they are not known to be in sync (writes across grains are not atomic, so Listo's retry of a
+        // delivery answered 5xx re-drives them).
+        var recorded = receipt is null ? Task.CompletedTask : journal.RecordAsync(receipt.WithOutcome(outcome));
+        if (_durable is not null && !_downstreamInSync)
         {
             await PropagateAsync(_durable);
         }
 
+        await recorded;
         return outcome;
     }
 
     Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
-
-    Task<IReadOnlyList<EntityChange>?> IWorkerGrain.GetChangesAsync() => Task.FromResult(_durable is null ? null : _durableChanges);
 
     private static EntityChange Change(WorkerSnapshot next, IReadOnlyList<FieldChange> fields) => new(
         EntityTypes.Worker, GrainKeys.Worker(next.ClientId, next.WorkerId), next.ClientId, next.WorkerId, next.WorkerProfileId,
@@ -97,13 +100,21 @@ internal sealed class WorkerGrain(
         // Steady state: person and client already hold this engagement, so only their derived caches change.
         // Those calls interleave and write nothing, so they never queue behind a busy client's writes.
         // Anything else (first snapshot, after an activation, a membership they lack) takes the durable path.
-        var refreshed = _downstreamInSync
-            && (await Task.WhenAll(person.RefreshEngagementAsync(snapshot), client.RefreshWorkerAsync(summary))).All(done => done);
-        if (!refreshed)
+        var (personDone, clientDone) = (false, false);
+        if (_engaged)
         {
-            await Task.WhenAll(person.UpsertEngagementAsync(snapshot), client.IndexWorkerAsync(summary));
+            var refreshes = (person.RefreshEngagementAsync(snapshot), client.RefreshWorkerAsync(summary));
+            (personDone, clientDone) = (await refreshes.Item1, await refreshes.Item2);
         }
 
+        if (!personDone || !clientDone)
+        {
+            await Task.WhenAll(
+                personDone ? Task.CompletedTask : person.UpsertEngagementAsync(snapshot),
+                clientDone ? Task.CompletedTask : client.IndexWorkerAsync(summary));
+        }
+
+        _engaged = true;
         _downstreamInSync = true;
     }
 }

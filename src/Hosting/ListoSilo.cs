@@ -3,7 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Storage;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -111,39 +116,69 @@ public static class ListoSilo
     }
 
     /// <summary>
-    /// The grain storage every Listo grain uses (<see cref="StateNames.Storage"/>) with the System.Text.Json
-    /// storage serializer, and the probe readiness asks: PostgreSQL when configured, memory otherwise.
-    /// Clustering is configured separately.
+    /// The grain storage every Listo grain uses (<see cref="StateNames.Storage"/>), the change feed, the journal's
+    /// writer and the probe readiness asks. Durable mode: the storage engine on PostgreSQL (or Orleans' ADO.NET
+    /// provider with <c>Storage:Provider=adonet</c>, feed and journal rows still through the engine); embedded
+    /// mode: memory, with no serialization. Clustering is configured separately.
     /// </summary>
     public static ISiloBuilder AddListoStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
-        silo.Services.AddSingleton<ListoStorageSerializer>();
-        silo.Services.Configure<ChangeOptions>(configuration.GetSection(ChangeOptions.Section));
+        var services = silo.Services;
+        services.AddSingleton<ListoStorageSerializer>();
+        services.Configure<ChangeOptions>(configuration.GetSection(ChangeOptions.Section));
         if (IsEmbedded(configuration))
         {
-            silo.Services.AddSingleton<IChangeFeed, InMemoryChangeFeed>();
-            silo.AddMemoryGrainStorage(StateNames.Storage);
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(StateNames.Storage)
-                .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
-            silo.Services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
+            services.AddSingleton<IChangeFeed, InMemoryChangeFeed>();
+            services.AddSingleton<InMemoryDeliveryJournal>();
+            services.AddSingleton<IDeliveryRecorder>(sp => sp.GetRequiredService<InMemoryDeliveryJournal>());
+            services.AddGrainStorage(StateNames.Storage, (sp, _) => new OutboxAfterWriteStorage(
+                new InMemoryGrainStorage(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()));
+            services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
             return silo;
         }
 
         var connectionString = DurableConnectionString(configuration);
-        silo.AddAdoNetGrainStorage(StateNames.Storage, o =>
+        var engineOptions = configuration.GetSection(StorageEngineOptions.Section).Get<StorageEngineOptions>() ?? new StorageEngineOptions();
+        services.AddSingleton(sp => new StorageEngine(
+            NpgsqlDataSource.Create(connectionString),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            engineOptions,
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<ILogger<StorageEngine>>()));
+        services.AddSingleton<IDeliveryRecorder>(sp => new EngineDeliveryRecorder(sp.GetRequiredService<StorageEngine>()));
+        services.AddSingleton<IChangeFeed>(sp => new PostgresChangeFeed(
+            NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<StorageEngine>()));
+        services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
+        switch (engineOptions.Provider)
         {
-            o.Invariant = ListoDatabase.Invariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StateNames.Storage)
-            .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
-        silo.Services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
-        silo.Services.AddSingleton<IChangeFeed>(sp => new PostgresChangeFeed(
-            NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+            case StorageProviders.Engine:
+                services.AddGrainStorage(StateNames.Storage, (sp, _) => new EngineGrainStorage(
+                    sp.GetRequiredService<StorageEngine>(), sp.GetRequiredService<ListoStorageSerializer>()));
+                break;
+            case StorageProviders.AdoNet:
+                // Orleans' provider over the same rows, under a name of its own; "listo" adds the outbox rows after it.
+                silo.AddAdoNetGrainStorage(AdoNetStorageName, o =>
+                {
+                    o.Invariant = ListoDatabase.Invariant;
+                    o.ConnectionString = connectionString;
+                });
+                services.AddOptions<AdoNetGrainStorageOptions>(AdoNetStorageName)
+                    .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
+                services.AddGrainStorage(StateNames.Storage, (sp, _) => new OutboxAfterWriteStorage(
+                    sp.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()));
+                break;
+            default:
+                throw new StartupConfigurationException(
+                    $"Storage:Provider must be '{StorageProviders.Engine}' or '{StorageProviders.AdoNet}', got '{engineOptions.Provider}'.");
+        }
+
         return silo;
     }
+
+    /// <summary>The name Orleans' ADO.NET provider is registered under when <c>Storage:Provider=adonet</c>.</summary>
+    public const string AdoNetStorageName = "listo-adonet";
 
     /// <summary>The configured connection string with the defaults of <see cref="ListoDatabase.Normalize"/>.</summary>
     public static string DurableConnectionString(IConfiguration configuration)

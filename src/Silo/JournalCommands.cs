@@ -1,4 +1,5 @@
 using System.Globalization;
+using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting;
 using Listo.Orleans.Hosting.Deliveries;
 

@@ -1,4 +1,5 @@
 using Listo.Orleans.Gateway.Webhooks;
+using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting.Deliveries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

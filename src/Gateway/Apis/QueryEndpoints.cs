@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Grains;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,10 +27,18 @@ internal static class QueryEndpoints
     /// <summary>Longest <c>wait</c> of a long poll, and the page sizes of the feed.</summary>
     internal const int MaxWaitSeconds = 30, DefaultLimit = 100, MaxLimit = 1000;
 
-    private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetWorkerChangesAsync(string clientId, string workerId, IGrainFactory grains)
-        => IsKey(clientId) && IsKey(workerId) && await grains.GetWorkerGrain(clientId, workerId).GetChangesAsync() is { } changes
-            ? TypedResults.Ok(new ChangesResponse(changes.Select(c => ChangeResponse.From(c)).ToList(), Next: null))
-            : Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
+    /// <summary>A worker's history is its rows in the feed (derived, never copied into the worker's state).</summary>
+    private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetWorkerChangesAsync(
+        string clientId, string workerId, IGrainFactory grains, IChangeFeed feed, IOptions<ChangeOptions> options, CancellationToken aborted)
+    {
+        if (!IsKey(clientId) || !IsKey(workerId) || await grains.GetWorkerGrain(clientId, workerId).GetAsync() is null)
+        {
+            return Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
+        }
+
+        var changes = await feed.ReadEntityAsync(EntityTypes.Worker, GrainKeys.Worker(clientId, workerId), options.Value.HistoryPerEntity, aborted);
+        return TypedResults.Ok(new ChangesResponse(changes.Select(c => ChangeResponse.From(c)).ToList(), Next: null));
+    }
 
     private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetChangesAsync(
         IChangeFeed feed,

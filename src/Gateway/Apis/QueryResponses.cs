@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
 
 namespace Listo.Orleans.Gateway.Apis;
 

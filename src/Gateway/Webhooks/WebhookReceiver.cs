@@ -21,13 +21,13 @@ internal sealed partial class WebhookReceiver(
     WebhookVerifier verifier,
     IOptions<WebhookOptions> options,
     IOptions<JournalOptions> journalOptions,
-    JournalWriter journal,
+    IDeliveryRecorder journal,
     IGrainFactory grains,
     WebhookMetrics metrics,
     TimeProvider time,
     ILogger<WebhookReceiver> logger)
 {
-    private readonly JournalWriter? _journal = journalOptions.Value.Enabled ? journal : null;
+    private readonly IDeliveryRecorder? _journal = journalOptions.Value.Enabled ? journal : null;
     private const string RetryAfterSeconds = "5";
     private const int InitialBufferBytes = 16 * 1024;
 
@@ -71,7 +71,7 @@ internal sealed partial class WebhookReceiver(
 
             var body = buffer.AsMemory(0, length);
             var parsed = ListoEnvelope.Parse(body, id!);
-            // The journal keeps its own copy: the pooled buffer goes back before a best-effort entry is written.
+            // The journal keeps its own copy: the pooled buffer goes back before the entry is written.
             var kept = _journal is null ? ReadOnlyMemory<byte>.Empty : body.ToArray();
             return await RouteAsync(parsed, new JournalEntry(id!, parsed.Type, parsed.OccurredAt, receivedAt, "", null, kept), http, startedAt);
         }
@@ -110,7 +110,8 @@ internal sealed partial class WebhookReceiver(
         DeliveryOutcome outcome;
         try
         {
-            outcome = await grains.ApplyAsync(parsed).WaitAsync(_applyTimeout, aborted);
+            // The grain journals the entry with its outcome, in the same flush as the state it changes.
+            outcome = await grains.ApplyAsync(parsed, _journal is null ? null : received).WaitAsync(_applyTimeout, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -131,12 +132,6 @@ internal sealed partial class WebhookReceiver(
                 timedOut ? "timeout" : "failure",
                 startedAt,
                 timedOut ? $"The delivery was not durable within {_applyTimeout.TotalSeconds:0} s." : "The cluster or its storage cannot take the write now.");
-        }
-
-        // Applying again is harmless (a duplicate), so a journal failure is answered 503 and Listo's retry journals it.
-        if (!await JournalAsync(received with { Outcome = outcome.ToWireName() }, aborted))
-        {
-            return Unavailable(http, "journal", startedAt, JournalUnavailable);
         }
 
         LogApplied(id, parsed.Type, outcome);

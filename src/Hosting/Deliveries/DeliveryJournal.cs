@@ -5,73 +5,6 @@ using Listo.Orleans.Grains;
 
 namespace Listo.Orleans.Hosting.Deliveries;
 
-/// <summary>
-/// The outcomes the journal records: the grain's (<c>applied</c>, <c>duplicate</c>, <c>stale</c>, <c>ignored</c>),
-/// <c>quarantined</c> for an authentic body that is not a usable envelope, and <c>failed</c> for a delivery that
-/// was answered 503 (not durable; Listo retries it).
-/// </summary>
-public static class JournalOutcomes
-{
-    public const string Applied = "applied";
-    public const string Duplicate = "duplicate";
-    public const string Stale = "stale";
-    public const string Ignored = "ignored";
-    public const string Quarantined = "quarantined";
-    public const string Failed = "failed";
-
-    public static IReadOnlyList<string> All { get; } = [Applied, Duplicate, Stale, Ignored, Quarantined, Failed];
-
-    public static string ToWireName(this DeliveryOutcome outcome) => outcome switch
-    {
-        DeliveryOutcome.Applied => Applied,
-        DeliveryOutcome.Duplicate => Duplicate,
-        DeliveryOutcome.Stale => Stale,
-        DeliveryOutcome.Ignored => Ignored,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
-
-    /// <summary>
-    /// The outcome a journaled delivery keeps when it is received (or replayed) again. The first durable outcome
-    /// stands: a retry's <c>duplicate</c> does not hide that the delivery was applied. Two exceptions: a
-    /// <c>failed</c> delivery takes the outcome of its retry, and an <c>ignored</c> or <c>quarantined</c> one takes
-    /// the outcome of a later version that could process it. <see cref="PostgresDeliveryJournal"/> states the
-    /// same rule in SQL.
-    /// </summary>
-    public static bool Supersedes(string next, string held)
-        => held == Failed || (held is Ignored or Quarantined && next is not (Duplicate or Failed));
-}
-
-/// <summary>One authentic delivery as the journal holds it. <see cref="Body"/> is empty in listings.</summary>
-public sealed record JournalEntry(
-    string Id,
-    string Type,
-    string? OccurredAt,
-    DateTimeOffset ReceivedAt,
-    string Outcome,
-    string? Detail,
-    ReadOnlyMemory<byte> Body)
-{
-    /// <summary>How many times Listo delivered it (retries included).</summary>
-    public int Attempts { get; init; } = 1;
-
-    /// <summary>When it was last received.</summary>
-    public DateTimeOffset LastReceivedAt { get; init; } = ReceivedAt;
-
-    /// <summary>This delivery after <paramref name="next"/>, a later receipt of the same id, was recorded too.</summary>
-    public JournalEntry Then(JournalEntry next)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        var supersedes = JournalOutcomes.Supersedes(next.Outcome, Outcome);
-        return this with
-        {
-            Attempts = Attempts + next.Attempts,
-            LastReceivedAt = next.LastReceivedAt > LastReceivedAt ? next.LastReceivedAt : LastReceivedAt,
-            Outcome = supersedes ? next.Outcome : Outcome,
-            Detail = supersedes ? next.Detail : Detail,
-        };
-    }
-}
-
 /// <summary>A page request: filters, then oldest first (by received time) after <see cref="After"/>.</summary>
 public sealed record JournalQuery(
     string? Outcome = null,
@@ -111,7 +44,10 @@ public sealed record JournalPage(IReadOnlyList<JournalEntry> Deliveries, string?
     }
 }
 
-/// <summary>Where authentic deliveries are kept. Writers go through <see cref="JournalWriter"/>, which batches.</summary>
+/// <summary>
+/// Where authentic deliveries are kept, read and purged. Deliveries are written through <see cref="IDeliveryRecorder"/>
+/// (the storage engine's flushes in durable mode); <see cref="RecordAsync"/> writes a batch directly.
+/// </summary>
 public interface IDeliveryJournal
 {
     /// <summary>
@@ -186,7 +122,7 @@ public static class JournalCursor
 }
 
 /// <summary>The journal of the embedded mode: in memory, gone with the process like the rest of its state.</summary>
-public sealed class InMemoryDeliveryJournal : IDeliveryJournal
+public sealed class InMemoryDeliveryJournal : IDeliveryJournal, IDeliveryRecorder
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JournalEntry> _entries = new(StringComparer.Ordinal);
@@ -205,6 +141,8 @@ public sealed class InMemoryDeliveryJournal : IDeliveryJournal
 
         return Task.CompletedTask;
     }
+
+    public Task RecordAsync(JournalEntry entry) => RecordAsync([entry]);
 
     public Task ReplayedAsync(IReadOnlyList<(string Id, string Outcome, string? Detail)> outcomes, CancellationToken cancellationToken = default)
     {

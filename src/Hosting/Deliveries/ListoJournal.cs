@@ -18,7 +18,8 @@ public static class ListoJournal
         services.AddSingleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>();
         if (ListoSilo.IsEmbedded(configuration))
         {
-            services.AddSingleton<IDeliveryJournal, InMemoryDeliveryJournal>();
+            // The one the silo's grains record into (ListoSilo.AddListoStorage).
+            services.AddSingleton<IDeliveryJournal>(sp => sp.GetRequiredService<InMemoryDeliveryJournal>());
         }
         else
         {
@@ -26,7 +27,6 @@ public static class ListoJournal
             services.AddSingleton<IDeliveryJournal>(sp => CreatePostgres(configuration, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         }
 
-        services.AddSingleton<JournalWriter>();
         services.AddHostedService<JournalRetention>();
         return services;
     }

@@ -1,3 +1,5 @@
+using Listo.Orleans.Grains;
+using Listo.Orleans.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,11 +12,6 @@ namespace Listo.Orleans.Hosting.Deliveries;
 /// </summary>
 public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string serviceId) : IDeliveryJournal, IAsyncDisposable
 {
-    // JournalOutcomes.Supersedes(next, held), in SQL: "held" is the row, "next" the new outcome.
-    private const string Supersedes = """
-        (held.outcome = 'failed' OR (held.outcome IN ('ignored', 'quarantined') AND next_outcome NOT IN ('duplicate', 'failed')))
-        """;
-
     private const int PurgeChunk = 5000;
 
     public async Task RecordAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
@@ -32,7 +29,7 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
             .Select(g => g.Aggregate((held, next) => held.Then(next)))
             .OrderBy(e => e.Id, StringComparer.Ordinal)
             .ToList();
-        var supersedes = Supersedes.Replace("next_outcome", "excluded.outcome", StringComparison.Ordinal);
+        var supersedes = EngineSql.SupersedesBy("excluded.outcome");
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO listo_deliveries AS held (service_id, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
             SELECT $1, e.* FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::text[], $9::text[], $10::bytea[])
@@ -65,7 +62,7 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
         }
 
         var rows = outcomes.DistinctBy(o => o.Id, StringComparer.Ordinal).OrderBy(o => o.Id, StringComparer.Ordinal).ToList();
-        var supersedes = Supersedes.Replace("next_outcome", "r.outcome", StringComparison.Ordinal);
+        var supersedes = EngineSql.SupersedesBy("r.outcome");
         await using var command = dataSource.CreateCommand($"""
             UPDATE listo_deliveries AS held SET
                 outcome = CASE WHEN {supersedes} THEN r.outcome ELSE held.outcome END,

@@ -1,5 +1,5 @@
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting;
+using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
 using Npgsql;
 
@@ -11,8 +11,8 @@ public sealed class PostgresChangeFeedTests
     [Fact]
     public async Task AChangeCommittingLate_IsNotSkipped_ByACursorHandedOutMeanwhile()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
-        await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
+        await using var harness = await EngineHarness.CreateAsync("feed", "feed-test");
+        var (connectionString, feed) = (harness.ConnectionString, harness.Feed);
 
         // A writer whose transaction started first (lower transaction id) but commits last.
         await using var slow = new NpgsqlConnection(connectionString);
@@ -38,8 +38,8 @@ public sealed class PostgresChangeFeedTests
     [Fact]
     public async Task AppendingAgain_AddsNothing_AndFiltersNarrowToMatchingFields()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
-        await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
+        await using var harness = await EngineHarness.CreateAsync("feed", "feed-test");
+        var (connectionString, feed) = (harness.ConnectionString, harness.Feed);
         await feed.AppendAsync([Change("1"), Change("2")]);
         await feed.AppendAsync([Change("2"), Change("1"), Change("3")]);
 
@@ -58,14 +58,14 @@ public sealed class PostgresChangeFeedTests
     {
         // Rows of transactions 99 and 100, long finished (even a fresh server's initdb used hundreds): as text,
         // "100" would sort before "99". Written in the opposite order, so the row ids disagree with it too.
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
+        await using var harness = await EngineHarness.CreateAsync("feed", "feed-test");
+        var (connectionString, feed) = (harness.ConnectionString, harness.Feed);
         await ScalarAsync<int>(connectionString, """
             INSERT INTO listo_changes (tx, service_id, entity_type, entity_key, event_id, occurred_at, fields)
             VALUES ('100', 'feed-test', 'worker', 'worker:c/b', 'e-100', '2026-05-03T12:00:00Z', '[]'),
                    ('99',  'feed-test', 'worker', 'worker:c/a', 'e-99',  '2026-05-03T12:00:00Z', '[]')
             RETURNING 0
             """);
-        await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
 
         Assert.Equal(["e-99", "e-100"], (await feed.ReadAsync(new ChangeQuery(null, 10))).Changes.Select(c => c.Change.EventId));
         var first = await feed.ReadAsync(new ChangeQuery(null, 1));
@@ -101,8 +101,8 @@ public sealed class PostgresChangeFeedTests
     [Fact]
     public async Task ContentAppendedWithAChange_IsReadBack_TheNewest_AndAnAppendAgainDoesNotReplaceIt()
     {
-        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("feed");
-        await using var feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), "feed-test");
+        await using var harness = await EngineHarness.CreateAsync("feed", "feed-test");
+        var (connectionString, feed) = (harness.ConnectionString, harness.Feed);
         var person = Change("1") with { EntityType = EntityTypes.Person, EntityKey = "person:p" };
         Assert.Null(await feed.ReadContentAsync(EntityTypes.Person, "person:p"));
 

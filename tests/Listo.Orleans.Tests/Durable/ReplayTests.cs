@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Tests.Support;
 using Npgsql;

@@ -114,7 +114,7 @@ public sealed class WorkerGrainTests(ClusterFixture fixture)
         var events = Enumerable.Range(0, 40).Select(i => ListoEvents.Snapshot(client, worker, person, ListoEvents.NewId("lglsoevt"), i, "city-" + i)).ToList();
         var grain = _grains.GetWorkerGrain(client, worker);
 
-        var outcomes = await Task.WhenAll(events.AsEnumerable().Reverse().Concat(events).Select(grain.ApplyAsync));
+        var outcomes = await Task.WhenAll(events.AsEnumerable().Reverse().Concat(events).Select(e => grain.ApplyAsync(e)));
 
         Assert.Equal("city-39", ListoEvents.City((await grain.GetAsync())!.Data));
         Assert.Equal("city-39", ListoEvents.CityOfAddress((await _grains.GetPersonGrain(person).GetAsync())!.Profile.AddressJson!));

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Tests.Support;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Listo.Orleans.Tests.Journal;
@@ -15,38 +15,61 @@ public sealed class PostgresJournalTests
     [Fact]
     public async Task ConcurrentDeliveries_ShareTransactions_AndEveryOneIsDurableWhenItsTaskCompletes()
     {
-        await using var journal = await NewJournalAsync();
-        var observed = new ObservedJournal(journal) { HoldFirstBatch = true };
-        await using var writer = new JournalWriter(observed, Options.Create(new JournalOptions { MaxBatch = 256 }));
+        await using var harness = await EngineHarness.CreateAsync("journal", "journal-tests");
+        var flushes = new ConcurrentQueue<int>();
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Engine.BeforeFlush = async flush =>
+        {
+            flushes.Enqueue(flush.Writes);
+            if (flushes.Count == 1)
+            {
+                firstStarted.SetResult();
+                await releaseFirst.Task;
+            }
+        };
 
-        // The first delivery's transaction is held in flight; 199 more arrive meanwhile and form the next batch.
-        var first = writer.RecordAsync(Entry("d000", JournalOutcomes.Applied, T0));
-        await observed.FirstBatchStarted.Task;
-        var rest = Enumerable.Range(1, 199).Select(i => writer.RecordAsync(Entry($"d{i:000}", JournalOutcomes.Applied, T0.AddMilliseconds(i)))).ToList();
+        // The first delivery's flush is held in flight; 199 more arrive meanwhile and form the next flush.
+        var first = harness.Engine.RecordAsync(Entry("d000", JournalOutcomes.Applied, T0));
+        await firstStarted.Task;
+        var rest = Enumerable.Range(1, 199).Select(i => harness.Engine.RecordAsync(Entry($"d{i:000}", JournalOutcomes.Applied, T0.AddMilliseconds(i)))).ToList();
         Assert.All(rest, t => Assert.False(t.IsCompleted));
-        observed.ReleaseFirstBatch.SetResult();
+        releaseFirst.SetResult();
         await Task.WhenAll(rest.Append(first));
 
-        Assert.Equal([1, 199], observed.BatchSizes);
-        var listed = await journal.ListAsync(new JournalQuery(Limit: 1000));
+        Assert.Equal([1, 199], flushes);
+        var listed = await harness.Journal.ListAsync(new JournalQuery(Limit: 1000));
         Assert.Equal(200, listed.Deliveries.Count);
     }
 
     [Fact]
-    public async Task AFailedTransaction_FailsEveryCallerOfThatBatch_AndTheNextBatchIsWritten()
+    public async Task AFailedTransaction_FailsEveryCallerOfThatFlush_AndTheNextFlushIsWritten()
     {
-        await using var journal = await NewJournalAsync();
-        var observed = new ObservedJournal(journal) { HoldFirstBatch = true, FailFirstBatch = true };
-        await using var writer = new JournalWriter(observed, Options.Create(new JournalOptions()));
-        var first = writer.RecordAsync(Entry("f1", JournalOutcomes.Applied, T0));
-        await observed.FirstBatchStarted.Task;
-        var second = writer.RecordAsync(Entry("f2", JournalOutcomes.Applied, T0));
-        observed.ReleaseFirstBatch.SetResult();
+        await using var harness = await EngineHarness.CreateAsync("journal", "journal-tests");
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flushes = 0;
+        harness.Engine.BeforeFlush = async _ =>
+        {
+            if (Interlocked.Increment(ref flushes) == 1)
+            {
+                firstStarted.SetResult();
+                await releaseFirst.Task;
+
+                // A real storage failure: nothing listens on port 1, so the connection is refused.
+                await using var connection = new NpgsqlConnection("Host=127.0.0.1;Port=1;Timeout=1");
+                await connection.OpenAsync();
+            }
+        };
+        var first = harness.Engine.RecordAsync(Entry("f1", JournalOutcomes.Applied, T0));
+        await firstStarted.Task;
+        var second = harness.Engine.RecordAsync(Entry("f2", JournalOutcomes.Applied, T0));
+        releaseFirst.SetResult();
 
         await Assert.ThrowsAsync<NpgsqlException>(() => first);
         await second;
-        Assert.Null(await journal.GetAsync("f1"));
-        Assert.NotNull(await journal.GetAsync("f2"));
+        Assert.Null(await harness.Journal.GetAsync("f1"));
+        Assert.NotNull(await harness.Journal.GetAsync("f2"));
     }
 
     [Fact]
@@ -102,47 +125,4 @@ public sealed class PostgresJournalTests
 
     private static JournalEntry Entry(string id, string outcome, DateTimeOffset receivedAt, string? detail = null)
         => new(id, "worker.updated", "2026-05-03T12:00:00Z", receivedAt, outcome, detail, Encoding.UTF8.GetBytes($"body of {id}"));
-
-    /// <summary>The real journal, with the batches it is given recorded, and the first one held or failed on demand.</summary>
-    private sealed class ObservedJournal(IDeliveryJournal inner) : IDeliveryJournal
-    {
-        private int _batches;
-
-        public bool HoldFirstBatch { get; init; }
-
-        public bool FailFirstBatch { get; init; }
-
-        public TaskCompletionSource FirstBatchStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource ReleaseFirstBatch { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConcurrentQueue<int> BatchSizes { get; } = new();
-
-        public async Task RecordAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
-        {
-            BatchSizes.Enqueue(entries.Count);
-            if (Interlocked.Increment(ref _batches) == 1 && HoldFirstBatch)
-            {
-                FirstBatchStarted.SetResult();
-                await ReleaseFirstBatch.Task;
-                if (FailFirstBatch)
-                {
-                    // A real storage failure: nothing listens on port 1, so the connection is refused.
-                    await using var connection = new NpgsqlConnection("Host=127.0.0.1;Port=1;Timeout=1");
-                    await connection.OpenAsync(cancellationToken);
-                }
-            }
-
-            await inner.RecordAsync(entries, cancellationToken);
-        }
-
-        public Task ReplayedAsync(IReadOnlyList<(string Id, string Outcome, string? Detail)> outcomes, CancellationToken cancellationToken = default)
-            => inner.ReplayedAsync(outcomes, cancellationToken);
-
-        public Task<JournalPage> ListAsync(JournalQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
-
-        public Task<JournalEntry?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
-
-        public Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => inner.PurgeAsync(before, cancellationToken);
-    }
 }

@@ -1,7 +1,7 @@
+using Listo.Orleans.Storage;
 using Listo.Orleans.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 
 namespace Listo.Orleans.Tests.Support;
 
@@ -12,7 +12,9 @@ internal static class SiloTestExtensions
     {
         silo.Services.AddSingleton(faults);
         silo.Services.AddGrainStorage(StateNames.Storage, (sp, name) =>
-            new FaultInjectingStorage(MemoryGrainStorageFactory.Create(sp, name), sp.GetRequiredService<StorageFaults>()));
+            new FaultInjectingStorage(
+                new OutboxAfterWriteStorage(new InMemoryGrainStorage(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()),
+                sp.GetRequiredService<StorageFaults>()));
         silo.AddIncomingGrainCallFilter(new ArrivalFilter(faults));
         return silo;
     }

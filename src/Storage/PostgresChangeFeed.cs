@@ -4,43 +4,63 @@ using Listo.Orleans.Grains;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Listo.Orleans.Hosting;
+namespace Listo.Orleans.Storage;
 
 /// <summary>
-/// The change feed in PostgreSQL (<c>listo_changes</c>, schema 0002). Appends of concurrent grains share one
-/// idempotent statement (group commit); reads are ordered by <c>(transaction id, id)</c> and only see
-/// transactions older than every running one, so a cursor is never passed by a change committed later.
+/// The change feed in PostgreSQL (<c>listo_changes</c>, schema 0002). Rows are written by the
+/// <see cref="StorageEngine"/>: with the state that caused them (a grain's outbox) or alone, in the engine's next
+/// flush, idempotently. Reads are ordered by <c>(transaction id, id)</c> and only see transactions older than every
+/// running one, so a cursor is never passed by a change committed later.
 /// </summary>
-internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
+public sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
 {
-    private const int MaxAppendsPerStatement = 256;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly AppendSignal _appended = new();
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
-    private readonly BatchWriter<IReadOnlyList<(EntityChange Change, string? Content)>> _appends;
+    private readonly StorageEngine _engine;
 
-    public PostgresChangeFeed(NpgsqlDataSource dataSource, string serviceId)
+    public PostgresChangeFeed(NpgsqlDataSource dataSource, string serviceId, StorageEngine engine)
     {
+        ArgumentNullException.ThrowIfNull(engine);
         _dataSource = dataSource;
         _serviceId = serviceId;
-        // Grouped by entity (a stable sort keeps each entity's changes in order), so two gateways appending the
-        // same entity's history take its rows' locks in the same order.
-        _appends = new(
-            batch => InsertAsync([.. batch.SelectMany(changes => changes)
-                .OrderBy(c => c.Change.EntityType, StringComparer.Ordinal).ThenBy(c => c.Change.EntityKey, StringComparer.Ordinal)]),
-            MaxAppendsPerStatement);
+        _engine = engine;
+        engine.FeedCommitted += _appended.Set;
     }
 
-    public Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return changes.Count == 0 ? Task.CompletedTask : _appends.AddAsync([.. changes.Select(c => (c, (string?)null))]).WaitAsync(cancellationToken);
+        await Task.WhenAll(changes.Select(c => _engine.AppendAsync(c))).WaitAsync(cancellationToken);
     }
 
-    public Task AppendAsync(EntityChange change, string content, CancellationToken cancellationToken = default)
-        => _appends.AddAsync([(change, content)]).WaitAsync(cancellationToken);
+    public Task AppendAsync(EntityChange change, string? content, CancellationToken cancellationToken = default)
+        => _engine.AppendAsync(change, content).WaitAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<EntityChange>> ReadEntityAsync(string entityType, string entityKey, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT entity_type, entity_key, client_id, worker_id, worker_profile_id, event_id, occurred_at, fields::text
+              FROM listo_changes
+             WHERE service_id = $1 AND entity_type = $2 AND entity_key = $3
+             ORDER BY id DESC LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entityType });
+        command.Parameters.Add(new NpgsqlParameter { Value = entityKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var changes = new List<EntityChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new EntityChange(
+                reader.GetString(0), reader.GetString(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), reader.GetString(5), reader.GetString(6), Fields(reader.GetString(7))));
+        }
+
+        return changes;
+    }
 
     public async Task<string?> ReadContentAsync(string entityType, string entityKey, CancellationToken cancellationToken = default)
     {
@@ -53,29 +73,6 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = entityType });
         command.Parameters.Add(new NpgsqlParameter { Value = entityKey });
         return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    /// <summary>One statement for the appends of many grains; a change already in the feed is skipped.</summary>
-    private async Task InsertAsync(IReadOnlyList<(EntityChange Change, string? Content)> appends)
-    {
-        var changes = appends.Select(a => a.Change).ToList();
-        await using var command = _dataSource.CreateCommand("""
-            INSERT INTO listo_changes (service_id, entity_type, entity_key, event_id, client_id, worker_id, worker_profile_id, occurred_at, fields, content)
-            SELECT $1, c.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[]) AS c
-            ON CONFLICT ON CONSTRAINT listo_changes_once DO NOTHING
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.EntityType);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.EntityKey);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.EventId);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.ClientId);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.WorkerId);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.WorkerProfileId);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => c.OccurredAt);
-        command.AddColumn(NpgsqlDbType.Text, changes, c => JsonSerializer.Serialize(c.Fields, ChangeJsonContext.Default.IReadOnlyListFieldChange));
-        command.AddColumn(NpgsqlDbType.Text, appends, a => a.Content);
-        await command.ExecuteNonQueryAsync();
-        _appended.Set();
     }
 
     public async Task<ChangePage> ReadAsync(ChangeQuery query, CancellationToken cancellationToken = default)
@@ -109,9 +106,8 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var fields = JsonSerializer.Deserialize(reader.GetString(9), ChangeJsonContext.Default.IReadOnlyListFieldChange) ?? [];
             var change = new EntityChange(
-                reader.GetString(2), reader.GetString(3), Text(reader, 4), Text(reader, 5), Text(reader, 6), reader.GetString(7), reader.GetString(8), fields);
+                reader.GetString(2), reader.GetString(3), Text(reader, 4), Text(reader, 5), Text(reader, 6), reader.GetString(7), reader.GetString(8), Fields(reader.GetString(9)));
             page.Add(new FeedChange($"{reader.GetString(0)}.{reader.GetInt64(1).ToString(CultureInfo.InvariantCulture)}", query.Narrow(change) ?? change));
         }
 
@@ -123,9 +119,11 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _appends.DisposeAsync();
+        _engine.FeedCommitted -= _appended.Set;
         await _dataSource.DisposeAsync();
     }
+
+    private static IReadOnlyList<FieldChange> Fields(string json) => JsonSerializer.Deserialize(json, ChangeJsonContext.Default.IReadOnlyListFieldChange) ?? [];
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

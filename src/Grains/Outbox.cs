@@ -1,0 +1,18 @@
+namespace Listo.Orleans.Grains;
+
+/// <summary>
+/// Rows that commit with a grain's state write: the change the new state causes (with the content the next change
+/// is computed from, for a person) and the journal entry of the delivery that caused it. The storage engine
+/// writes them in the same transaction as the state; the other storages write them right after it.
+/// </summary>
+public sealed record Outbox(EntityChange? Change, string? Content, JournalEntry? Receipt)
+{
+    public bool IsEmpty => Change is null && Receipt is null;
+}
+
+/// <summary>A state that may carry an <see cref="Outbox"/> to its next write. The outbox is never stored.</summary>
+public interface IHasOutbox
+{
+    /// <summary>Takes the outbox of the pending write (null when there is none); a second call returns null.</summary>
+    Outbox? TakeOutbox();
+}

@@ -1,0 +1,81 @@
+namespace Listo.Orleans.Storage;
+
+/// <summary>The engine's statements, and the journal's outcome rule in SQL, stated once for every writer.</summary>
+internal static class EngineSql
+{
+    /// <summary>
+    /// <see cref="Grains.JournalOutcomes.Supersedes"/> in SQL: <c>held</c> is the row, <c>next_outcome</c> the new
+    /// outcome (replace the name with the column that holds it).
+    /// </summary>
+    public const string Supersedes = """
+        (held.outcome = 'failed' OR (held.outcome IN ('ignored', 'quarantined') AND next_outcome NOT IN ('duplicate', 'failed')))
+        """;
+
+    /// <summary>
+    /// One flush in one statement (so one round trip and one implicit transaction). State rows carry their expected
+    /// version: a row whose version moved is not written and is missing from the result (a conflict for that grain
+    /// alone), and the feed and journal rows it owns are not written either; everything else commits. String-keyed
+    /// grains have <c>grain_id_n0 = grain_id_n1 = 0</c>, as Orleans' ADO.NET provider stores them.
+    /// </summary>
+    public static readonly string Flush = $"""
+        WITH input AS (
+            SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::bytea[], $6::int[], $7::bool[])
+                AS i (ord, state_name, grain_key, payload, expected, clear)
+        ),
+        inserted AS (
+            INSERT INTO listo_grain_state AS s (service_id, state_name, grain_id_n0, grain_id_n1, grain_key, payload, version)
+            SELECT $1, i.state_name, 0, 0, i.grain_key, convert_from(i.payload, 'UTF8')::json, 1
+              FROM input i WHERE i.expected IS NULL AND NOT i.clear
+             ORDER BY i.ord
+            ON CONFLICT DO NOTHING
+            RETURNING s.state_name, s.grain_key, s.version
+        ),
+        updated AS (
+            UPDATE listo_grain_state AS s
+               SET payload = CASE WHEN i.clear THEN NULL ELSE convert_from(i.payload, 'UTF8')::json END,
+                   version = s.version + 1, modified_at = now()
+              FROM input i
+             WHERE i.expected IS NOT NULL
+               AND s.service_id = $1 AND s.state_name = i.state_name AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0
+               AND s.grain_key = i.grain_key AND s.version = i.expected
+            RETURNING s.state_name, s.grain_key, s.version
+        ),
+        written AS (
+            SELECT i.ord, w.version
+              FROM input i JOIN (SELECT * FROM inserted UNION ALL SELECT * FROM updated) w
+                ON w.state_name = i.state_name AND w.grain_key = i.grain_key
+        ),
+        feed AS (
+            INSERT INTO listo_changes (service_id, entity_type, entity_key, event_id, client_id, worker_id, worker_profile_id, occurred_at, fields, content)
+            SELECT $1, f.entity_type, f.entity_key, f.event_id, f.client_id, f.worker_id, f.worker_profile_id, f.occurred_at, f.fields, f.content
+              FROM unnest($8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::jsonb[], $17::jsonb[])
+                AS f (owner, entity_type, entity_key, event_id, client_id, worker_id, worker_profile_id, occurred_at, fields, content)
+             WHERE f.owner = 0 OR f.owner IN (SELECT ord FROM written)
+            ON CONFLICT ON CONSTRAINT listo_changes_once DO NOTHING
+        ),
+        journal AS (
+            INSERT INTO listo_deliveries AS held (service_id, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
+            SELECT $1, e.id, e.type, e.occurred_at, e.received_at, e.last_received_at, e.attempts, e.outcome, e.detail, e.body
+              FROM unnest($18::int[], $19::text[], $20::text[], $21::text[], $22::timestamptz[], $23::timestamptz[], $24::int[], $25::text[], $26::text[], $27::bytea[])
+                AS e (owner, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
+             WHERE e.owner = 0 OR e.owner IN (SELECT ord FROM written)
+            ON CONFLICT ON CONSTRAINT listo_deliveries_pkey DO UPDATE SET
+                attempts = held.attempts + excluded.attempts,
+                last_received_at = GREATEST(held.last_received_at, excluded.last_received_at),
+                outcome = CASE WHEN {SupersedesBy("excluded.outcome")} THEN excluded.outcome ELSE held.outcome END,
+                detail = CASE WHEN {SupersedesBy("excluded.outcome")} THEN excluded.detail ELSE held.detail END
+        )
+        SELECT ord, version FROM written
+        """;
+
+    /// <summary>Many grains' states in one statement; a grain with no row is absent from the result.</summary>
+    public const string Read = """
+        SELECT i.ord, convert_to(s.payload::text, 'UTF8'), s.version
+          FROM unnest($2::int[], $3::text[], $4::text[]) AS i (ord, state_name, grain_key)
+          JOIN listo_grain_state s
+            ON s.service_id = $1 AND s.state_name = i.state_name AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0 AND s.grain_key = i.grain_key
+        """;
+
+    /// <summary><see cref="Supersedes"/> with the new outcome in <paramref name="column"/>.</summary>
+    public static string SupersedesBy(string column) => Supersedes.Replace("next_outcome", column, StringComparison.Ordinal);
+}
