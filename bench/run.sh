@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Listo.Orleans against the hand-written baseline, same machine, same PostgreSQL, same workload.
-#   bench/run.sh                 full run (about 3 minutes on 2 cores)
-#   PEOPLE=500 bench/run.sh      a quicker, smaller run
-# Prints one table and writes bench/results/<UTC time>/*.json and bench/results/latest.json.
+# Listo.Orleans against the hand-written baseline: same machine, same PostgreSQL, same streams, one run.
+#   bench/run.sh                       both streams (steady, onboarding), about 12 minutes on 2 cores
+#   STREAMS=steady bench/run.sh        one stream
+#   LISTO_ROOT=/path/to/other/checkout bench/run.sh   measure another build of Listo (e.g. main before a change)
+#                                      against this checkout's baseline and load generator
+# For each stream: the load generator against a bare endpoint (its own ceiling), the baseline, Listo durable at
+# full speed and open loop at half its peak, Listo embedded. Each measured phase runs at least BENCH_SECONDS (30)
+# after a warm-up, and prints what a delivery cost: server CPU, PostgreSQL CPU, commits, WAL bytes, bytes
+# allocated, GC pause, storage flush size. Writes bench/results/<UTC time>/ and bench/results/latest.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PEOPLE=${PEOPLE:-3000}; CLIENTS=${CLIENTS:-20}; VERSIONS=${VERSIONS:-3}
-CONCURRENCY=${CONCURRENCY:-64}; READS=${READS:-20000}; PG_PORT=${BENCH_PG_PORT:-55434}
+STREAMS=${STREAMS:-steady onboarding}; CONCURRENCY=${CONCURRENCY:-64}; READS=${READS:-20000}
+SECONDS_MIN=${BENCH_SECONDS:-30}; PG_PORT=${BENCH_PG_PORT:-55434}; LISTO_ROOT=${LISTO_ROOT:-.}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
 mkdir -p "$out"
@@ -18,17 +23,16 @@ cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 
 echo "building (Release)..." >&2
-dotnet build Listo.Orleans.sln -c Release --nologo -v quiet >/dev/null
+build() { dotnet build "$1" -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { grep -E ' error ' "$out/build.log" | sort -u | head -20 >&2; exit 1; }; }
+build Listo.Orleans.sln
+[ "$LISTO_ROOT" = . ] || build "$LISTO_ROOT/Listo.Orleans.sln"
 bin() { echo "$1/bin/Release/net10.0/$2.dll"; }
+echo "listo: $(git -C "$LISTO_ROOT" log -1 --format='%h %s' | cut -c1-100)" | tee "$out/build.txt" >&2
 
 server=$(scripts/postgres.sh start .data/bench-pg "$PG_PORT")
 psql_admin() { psql "host=127.0.0.1 port=$PG_PORT user=listo dbname=postgres" -qAtc "$1"; }
-for db in bench_baseline bench_listo bench_listo_nojournal; do psql_admin "DROP DATABASE IF EXISTS $db" ; psql_admin "CREATE DATABASE $db"; done
+fresh_db() { psql_admin "DROP DATABASE IF EXISTS $1" >/dev/null; psql_admin "CREATE DATABASE $1" >/dev/null; }
 pool="Maximum Pool Size=${POOL:-64}"
-# The baseline prepares its statements as a competent hand-written service would; Listo runs with its product
-# default (ListoDatabase.Normalize adds Max Auto Prepare unless the connection string sets it).
-baseline_pool="$pool;Max Auto Prepare=16"
-WARMUP_PEOPLE=${WARMUP_PEOPLE:-1500}
 
 wait_http() { # url pid [any: any HTTP answer will do, e.g. a 401]
   local fail=-f; [ "${3:-}" = any ] && fail=
@@ -36,57 +40,72 @@ wait_http() { # url pid [any: any HTTP answer will do, e.g. a 401]
   echo "not ready: $1" >&2; return 1
 }
 
-loadgen() { # name ingress reads [extra args]
-  local name=$1 ingress=$2 reads=$3; shift 3
-  # Warm-up on its own ids, long enough that the server's tiered JIT has settled (perf showed the JIT thread
-  # busy in the measured window after a 300-person warm-up), then the measured run. The load generator itself
-  # is compiled fully up front (no tiering), so its own JIT does not compete with the server under test.
-  DOTNET_TieredCompilation=0 dotnet "$(bin bench/LoadGen listo-loadgen)" --name "$name-warmup" --ingress "$ingress" --reads "$reads" --secret "$secret" --key "$key" \
-    --people "$WARMUP_PEOPLE" --clients "$CLIENTS" --concurrency "$CONCURRENCY" --read-count 3000 --tag "w$name" --no-check >/dev/null 2>&1 || true
-  DOTNET_TieredCompilation=0 dotnet "$(bin bench/LoadGen listo-loadgen)" --name "$name" --ingress "$ingress" --reads "$reads" --secret "$secret" --key "$key" \
-    --people "$PEOPLE" --clients "$CLIENTS" --versions "$VERSIONS" --concurrency "$CONCURRENCY" --read-count "$READS" \
-    --tag "m$name" --output "$out/$name.json" "$@"
+stream_args() { # the shape of each stream
+  case $1 in
+    steady) echo "--clients 20 --versions 3 --duplicates 0.1 --stale 0.1" ;;
+    # Most deliveries are a worker's first: 200 clients, one version per worker, Listo-style retries.
+    onboarding) echo "--clients 200 --versions 1 --duplicates 0.2 --stale 0.1" ;;
+  esac
 }
 
-# 1. The hand-written baseline.
-ConnectionStrings__Baseline="${server/Database=listo/Database=bench_baseline};$baseline_pool" Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key" \
-  Baseline__Url=http://127.0.0.1:6080 dotnet "$(bin bench/Baseline listo-baseline)" >"$out/baseline.log" 2>&1 &
-pids+=($!); wait_http http://127.0.0.1:6080/v1/clients/x/workers/y "${pids[-1]}" any
-loadgen baseline http://127.0.0.1:6080 http://127.0.0.1:6080
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+# phase NAME INGRESS READS DB(or -) METRICS(or -) PID [extra loadgen args]: warm-up, then a measured run sized to last
+# at least SECONDS_MIN (sized at twice the warm-up's rate, which is below the warm peak), with cost snapshots around its ingest.
+phase() {
+  local name=$1 ingress=$2 reads=$3 db=$4 metrics=$5 pid=$6; shift 6
+  local warm=1500 loadgen=(env DOTNET_TieredCompilation=0 dotnet "$(bin bench/LoadGen listo-loadgen)")
+  "${loadgen[@]}" --name "$name-warmup" --ingress "$ingress" --reads "$reads" --secret "$secret" --key "$key" $(stream_args "$stream") \
+    --people "$warm" --concurrency "$CONCURRENCY" --read-count 0 --tag "w$name$RANDOM" --no-check --output "$out/$name-warmup.json" >/dev/null 2>&1 || true
+  local people=${PEOPLE:-}
+  [ -n "$people" ] || people=$(python3 -c "
+import json,math; w=json.load(open('$out/$name-warmup.json')); rate=float('${RATE:-0}') or w['deliveriesPerSecond']
+print(max($warm, math.ceil($SECONDS_MIN*2.0*rate/(w['deliveries']/$warm))))")
+  local hook="bench/cost-hook.sh $out/$name $pid $PG_PORT $db $metrics"
+  "${loadgen[@]}" --name "$name" --ingress "$ingress" --reads "$reads" --secret "$secret" --key "$key" $(stream_args "$stream") \
+    --people "$people" --concurrency "$CONCURRENCY" --tag "m$name$RANDOM" --output "$out/$name.json" --hook "$hook" "$@"
+  python3 bench/costs.py diff "$out/$name.cost-start.json" "$out/$name.cost-end.json" \
+    "$(python3 -c "import json;print(json.load(open('$out/$name.json'))['deliveries'])")" > "$out/$name.costs.json"
+}
 
-# 2. Listo.Orleans, durable: one gateway silo on the same PostgreSQL.
-listo_env=(DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
-  ConnectionStrings__Listo="${server/Database=listo/Database=bench_listo};$pool"
-  Orleans__ClusterId=bench Orleans__ServiceId=bench Orleans__SiloPort=11311 Orleans__GatewayPort=30311
-  Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key" Logging__LogLevel__Default=Warning)
-env "${listo_env[@]}" dotnet "$(bin src/Silo Listo.Orleans.Silo)" migrate >/dev/null
-env "${listo_env[@]}" Gateway__IngressUrl=http://127.0.0.1:7080 Gateway__InternalUrl=http://127.0.0.1:7081 \
-  dotnet "$(bin src/Gateway Listo.Orleans.Gateway)" >"$out/listo-durable.log" 2>&1 &
-pids+=($!); wait_http http://127.0.0.1:7081/health/ready "${pids[-1]}"
-loadgen listo-durable http://127.0.0.1:7080 http://127.0.0.1:7081
-peak=$(python3 -c "import json;print(round(json.load(open('$out/listo-durable.json'))['deliveriesPerSecond']/2))")
-loadgen listo-durable-half-rate http://127.0.0.1:7080 http://127.0.0.1:7081 --rate "$peak" --read-count 0
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+for stream in $STREAMS; do
+  echo "=== stream: $stream ===" >&2
+  # 0. The load generator's own ceiling: a bare endpoint that answers at once (a fixed stream of a few seconds).
+  Baseline__Bare=true Baseline__Url=http://127.0.0.1:6090 dotnet "$(bin bench/Baseline listo-baseline)" >"$out/$stream-bare.log" 2>&1 &
+  pids+=($!); wait_http http://127.0.0.1:6090/ "${pids[-1]}" any
+  PEOPLE=6000 RATE=0 phase "$stream-bare" http://127.0.0.1:6090 http://127.0.0.1:6090 postgres - "${pids[-1]}" --no-check --read-count 0
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-# 2b. The same, with the delivery journal off (Journal:Enabled=false), on its own database: the journal's cost.
-nojournal_env=("${listo_env[@]/Database=bench_listo;/Database=bench_listo_nojournal;}")
-env "${nojournal_env[@]}" dotnet "$(bin src/Silo Listo.Orleans.Silo)" migrate >/dev/null
-env "${nojournal_env[@]}" Journal__Enabled=false Orleans__SiloPort=11411 Orleans__GatewayPort=30411 \
-  Gateway__IngressUrl=http://127.0.0.1:7180 Gateway__InternalUrl=http://127.0.0.1:7181 \
-  dotnet "$(bin src/Gateway Listo.Orleans.Gateway)" >"$out/listo-durable-no-journal.log" 2>&1 &
-pids+=($!); wait_http http://127.0.0.1:7181/health/ready "${pids[-1]}"
-loadgen listo-durable-no-journal http://127.0.0.1:7180 http://127.0.0.1:7181
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  # 1. The hand-written baseline.
+  fresh_db bench_baseline
+  ConnectionStrings__Baseline="${server/Database=listo/Database=bench_baseline};$pool;Max Auto Prepare=16" Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key" \
+    Baseline__Url=http://127.0.0.1:6080 dotnet "$(bin bench/Baseline listo-baseline)" >"$out/$stream-baseline.log" 2>&1 &
+  pids+=($!); wait_http http://127.0.0.1:6080/v1/clients/x/workers/y "${pids[-1]}" any
+  phase "$stream-baseline" http://127.0.0.1:6080 http://127.0.0.1:6080 bench_baseline - "${pids[-1]}" --read-count "$READS"
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-# 3. Listo.Orleans, embedded (in-memory grain state).
-env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Orleans__SiloPort=11312 Orleans__GatewayPort=30312 \
-  Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key" Logging__LogLevel__Default=Warning \
-  Gateway__IngressUrl=http://127.0.0.1:8080 Gateway__InternalUrl=http://127.0.0.1:8081 \
-  dotnet "$(bin src/Gateway Listo.Orleans.Gateway)" >"$out/listo-embedded.log" 2>&1 &
-pids+=($!); wait_http http://127.0.0.1:8081/health/ready "${pids[-1]}"
-loadgen listo-embedded http://127.0.0.1:8080 http://127.0.0.1:8081
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  # 2. Listo durable: one gateway silo on the same PostgreSQL, then open loop at half its peak.
+  fresh_db bench_listo
+  listo_env=(DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+    ConnectionStrings__Listo="${server/Database=listo/Database=bench_listo};$pool"
+    Orleans__ClusterId=bench Orleans__ServiceId=bench Orleans__SiloPort=11311 Orleans__GatewayPort=30311
+    Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key" Logging__LogLevel__Default=Warning)
+  env "${listo_env[@]}" dotnet "$(bin "$LISTO_ROOT/src/Silo" Listo.Orleans.Silo)" migrate >/dev/null
+  env "${listo_env[@]}" Gateway__IngressUrl=http://127.0.0.1:7080 Gateway__InternalUrl=http://127.0.0.1:7081 \
+    dotnet "$(bin "$LISTO_ROOT/src/Gateway" Listo.Orleans.Gateway)" >"$out/$stream-listo-durable.log" 2>&1 &
+  pids+=($!); wait_http http://127.0.0.1:7081/health/ready "${pids[-1]}"
+  phase "$stream-listo-durable" http://127.0.0.1:7080 http://127.0.0.1:7081 bench_listo http://127.0.0.1:7081/metrics "${pids[-1]}" --read-count "$READS"
+  half=$(python3 -c "import json;print(round(json.load(open('$out/$stream-listo-durable.json'))['deliveriesPerSecond']/2))")
+  RATE=$half phase "$stream-listo-durable-half-rate" http://127.0.0.1:7080 http://127.0.0.1:7081 bench_listo http://127.0.0.1:7081/metrics "${pids[-1]}" --rate "$half" --read-count 0
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-python3 bench/report.py "$out" | tee "$out/table.txt"
+  # 3. Listo embedded (in-memory grain state).
+  env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development Orleans__SiloPort=11312 Orleans__GatewayPort=30312 \
+    Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key" Logging__LogLevel__Default=Warning \
+    Gateway__IngressUrl=http://127.0.0.1:8080 Gateway__InternalUrl=http://127.0.0.1:8081 \
+    dotnet "$(bin "$LISTO_ROOT/src/Gateway" Listo.Orleans.Gateway)" >"$out/$stream-listo-embedded.log" 2>&1 &
+  pids+=($!); wait_http http://127.0.0.1:8081/health/ready "${pids[-1]}"
+  phase "$stream-listo-embedded" http://127.0.0.1:8080 http://127.0.0.1:8081 postgres http://127.0.0.1:8081/metrics "${pids[-1]}" --read-count "$READS"
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+done
+
+python3 bench/report.py "$out" $STREAMS | tee "$out/table.txt"
 cp "$out/summary.json" bench/results/latest.json

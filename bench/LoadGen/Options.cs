@@ -23,12 +23,13 @@ internal sealed class Options
     public string RunTag { get; set; } = "r" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
     public string? Output { get; set; }
     public bool Check { get; set; } = true;
+    public string? Hook { get; set; }
 
     public const string Usage = """
         listo-loadgen --name N --ingress URL --reads URL --secret whsec_… --key KEY
                       [--clients 20] [--people 2000] [--versions 3] [--duplicates 0.1] [--stale 0.1] [--reorder 50]
                       [--read-share 0 (reads mixed into ingest)] [--read-count 20000 (read phase after ingest)] [--concurrency 64] [--rate 0 (full speed) | deliveries/s]
-                      [--seed 1] [--tag rHHmmss] [--output result.json] [--no-check]
+                      [--seed 1] [--tag rHHmmss] [--output result.json] [--no-check] [--hook 'CMD' (run as 'CMD start' / 'CMD end' around ingest)]
         """;
 
     public static Options Parse(string[] args)
@@ -59,6 +60,7 @@ internal sealed class Options
                 case "--tag": o.RunTag = Next(); break;
                 case "--output": o.Output = Next(); break;
                 case "--no-check": o.Check = false; break;
+                case "--hook": o.Hook = Next(); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }

@@ -72,6 +72,7 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
             }
         }
 
+        await HookAsync("start");
         var clock = Stopwatch.StartNew();
         if (options.Rate > 0)
         {
@@ -91,6 +92,7 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        await HookAsync("end");
         var (checkedWorkers, mismatches) = options.Check ? await CheckFinalStateAsync() : (0, 0);
 
         // Read phase: the state every service queries, at full concurrency, once ingest is done.
@@ -117,6 +119,18 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
             _ackLatency.Count / seconds, readSeconds > 0 ? _readLatency.Count / readSeconds : 0,
             Percentiles.Of([.. _ackLatency]), Percentiles.Of([.. _readLatency]),
             new Dictionary<string, int>(_outcomes), _errors, _firstError, checkedWorkers, mismatches, options.Rate);
+    }
+
+    /// <summary>Runs <c>--hook</c> (e.g. bench/run.sh's cost snapshots) as ingest starts and ends, and waits for it.</summary>
+    private async Task HookAsync(string phase)
+    {
+        if (options.Hook is not { Length: > 0 } hook)
+        {
+            return;
+        }
+
+        using var process = Process.Start(new ProcessStartInfo("sh", ["-c", $"{hook} {phase}"]) { UseShellExecute = false })!;
+        await process.WaitForExitAsync();
     }
 
     /// <summary>Fixed rate: operations start on schedule whatever the responses do; latency counts from the schedule.</summary>

@@ -61,20 +61,28 @@ internal sealed class Workload
             }
         }
 
-        // Mostly chronological (a bulk import drains roughly in order), reordered within a window.
+        // Mostly chronological (a bulk import drains roughly in order), reordered within a window. Retries are placed
+        // by a sort key (position in that order, plus a delay), so the stream is built in O(n log n) at any size.
         var ordered = events.Select((e, i) => (e, key: i + random.Next(0, o.ReorderWindow))).OrderBy(x => x.key).Select(x => x.e).ToList();
-        var deliveries = new List<Delivery>(ordered);
-        foreach (var e in ordered.Where(_ => random.NextDouble() < o.DuplicateShare))
+        var placed = ordered.Select((e, i) => (Delivery: e, Key: (double)i)).ToList();
+        for (var i = 0; i < ordered.Count; i++)
         {
-            deliveries.Insert(Math.Min(deliveries.Count, deliveries.IndexOf(e) + random.Next(1, 200)), e); // a retry shortly after
+            if (random.NextDouble() < o.DuplicateShare)
+            {
+                placed.Add((ordered[i], i + random.Next(1, 200) + 0.5)); // a retry shortly after
+            }
         }
 
         var workerEvents = ordered.Where(e => e.WorkerId is not null).ToList();
-        var late = workerEvents.Where(_ => random.NextDouble() < o.StaleShare).ToList();
-        foreach (var e in late)
+        for (var i = 0; i < ordered.Count; i++)
         {
-            deliveries.Insert(random.Next(deliveries.IndexOf(e) + 1, deliveries.Count + 1), e); // a late retry after newer versions
+            if (ordered[i].WorkerId is not null && random.NextDouble() < o.StaleShare)
+            {
+                placed.Add((ordered[i], random.Next(i + 1, ordered.Count + 1) + 0.25)); // a late retry after newer versions
+            }
         }
+
+        var deliveries = placed.OrderBy(p => p.Key).Select(p => p.Delivery).ToList();
 
         var expected = new Dictionary<(string, string), (DateTimeOffset, string)>();
         foreach (var e in workerEvents)

@@ -26,17 +26,12 @@ public interface IWorkerGrain : IGrainWithStringKey
 [Alias("listo.IPersonGrain")]
 public interface IPersonGrain : IGrainWithStringKey
 {
-    /// <summary>Records a worker snapshot of this person; idempotent, newest per client wins.</summary>
+    /// <summary>
+    /// Records a worker snapshot of this person; idempotent, newest per client wins. Writes only a new engagement or
+    /// a profile change; a snapshot that brings neither only refreshes the derived view.
+    /// </summary>
     [Alias("upsert-engagement")]
     Task UpsertEngagementAsync(WorkerSnapshot snapshot);
-
-    /// <summary>
-    /// Refreshes the derived snapshot of an engagement this person already has, without a write, so it never
-    /// waits behind the person's writes. False when the engagement is not a known one: call
-    /// <see cref="UpsertEngagementAsync"/> instead.
-    /// </summary>
-    [Alias("refresh-engagement"), AlwaysInterleave]
-    Task<bool> RefreshEngagementAsync(WorkerSnapshot snapshot);
 
     /// <summary>Forgets an engagement whose worker now belongs to another person; idempotent.</summary>
     [Alias("remove-engagement")]
@@ -59,18 +54,12 @@ public interface IClientGrain : IGrainWithStringKey
     Task<DeliveryOutcome> ApplyAsync(ClientSnapshot delivery, JournalEntry? receipt = null);
 
     /// <summary>
-    /// Adds a worker to the index or refreshes its line; idempotent. Interleaves: concurrent new workers of one
-    /// client share one state write (group commit), and each call returns once its worker is durably indexed.
+    /// Adds a worker to the index or refreshes its line (no write for a worker already indexed); idempotent.
+    /// Interleaves: concurrent new workers of one client share one state write (group commit), and each call
+    /// returns once its worker is durably indexed.
     /// </summary>
     [Alias("index-worker"), AlwaysInterleave]
     Task IndexWorkerAsync(WorkerSummary worker);
-
-    /// <summary>
-    /// Refreshes the line of a worker already in the index, without a write, so it never waits behind the
-    /// client's writes. False when the worker is not indexed yet: call <see cref="IndexWorkerAsync"/> instead.
-    /// </summary>
-    [Alias("refresh-worker"), AlwaysInterleave]
-    Task<bool> RefreshWorkerAsync(WorkerSummary worker);
 
     /// <summary>The client's snapshot, or null when no <c>client.created</c> was applied.</summary>
     [Alias("get"), ReadOnly]

@@ -2,53 +2,59 @@ namespace Listo.Orleans.Grains;
 
 /// <summary>
 /// Whether new content differs from the content a grain activation holds (worker, client or person), and which
-/// fields changed. The content hash is derived: computed once per activation from the held content, never stored.
-/// The change itself is written by the grain with the state it belongs to (its <see cref="Outbox"/>).
+/// fields changed. Content is compared by fingerprint (<see cref="ContentHash"/>, one streaming pass, no document);
+/// the field diff runs only when the fingerprints differ. The held fingerprint is derived: computed once per
+/// activation from the held content, never stored. The change itself is written by the grain with the state it
+/// belongs to (its <see cref="Outbox"/>).
 /// </summary>
 internal sealed class ChangeTracker
 {
-    private string? _heldHash;
-    private bool _hashKnown;
+    private UInt128? _held;
+    private bool _known;
 
     /// <summary>
     /// Compares <paramref name="next"/> with <paramref name="held"/> (null: nothing held). Returns the change
     /// <paramref name="describe"/> makes of the differing fields, or null when the content is the same, and the
-    /// hash to pass to <see cref="Committed"/> once <paramref name="next"/> is durable.
+    /// fingerprint to pass to <see cref="Committed"/> once <paramref name="next"/> is durable.
     /// </summary>
-    public (EntityChange? Change, string Hash) Compare(string? held, string next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
+    public (EntityChange? Change, UInt128 Hash) Compare(string? held, string next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
+        => Compare(held, ContentHash.Of(next), () => next, describe);
+
+    /// <summary>As the other overload, with the new content's fingerprint known and its text made only for a diff.</summary>
+    public (EntityChange? Change, UInt128 Hash) Compare(string? held, UInt128 nextHash, Func<string> next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
     {
+        ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(describe);
-        var hash = JsonChanges.Hash(next);
-        if (string.Equals(hash, HeldHash(held), StringComparison.Ordinal))
+        if (nextHash == HeldHash(held))
         {
-            return (null, hash);
+            return (null, nextHash);
         }
 
-        var fields = JsonChanges.Diff(held, next);
-        return (fields.Count == 0 ? null : describe(fields), hash);
+        var fields = JsonChanges.Diff(held, next());
+        return (fields.Count == 0 ? null : describe(fields), nextHash);
     }
 
-    /// <summary>True when <paramref name="next"/> has other content than the held content.</summary>
-    public bool Differs(string? held, string next) => !string.Equals(JsonChanges.Hash(next), HeldHash(held), StringComparison.Ordinal);
+    /// <summary>True when content with fingerprint <paramref name="next"/> differs from the held content.</summary>
+    public bool Differs(string? held, UInt128 next) => next != HeldHash(held);
 
-    private string? HeldHash(string? held)
+    private UInt128? HeldHash(string? held)
     {
-        if (!_hashKnown)
+        if (!_known)
         {
-            _heldHash = held is null ? null : JsonChanges.Hash(held);
-            _hashKnown = true;
+            _held = held is null ? null : ContentHash.Of(held);
+            _known = true;
         }
 
-        return _heldHash;
+        return _held;
     }
 
-    /// <summary>The content with <paramref name="hash"/> is now the durable one.</summary>
-    public void Committed(string hash)
+    /// <summary>The content with fingerprint <paramref name="hash"/> is now the durable one.</summary>
+    public void Committed(UInt128 hash)
     {
-        _heldHash = hash;
-        _hashKnown = true;
+        _held = hash;
+        _known = true;
     }
 
-    /// <summary>Forgets the held hash (the held content is no longer known, e.g. after a failed write).</summary>
-    public void Forget() => _hashKnown = false;
+    /// <summary>Forgets the held fingerprint (the held content is no longer known, e.g. after a failed write).</summary>
+    public void Forget() => _known = false;
 }

@@ -80,18 +80,6 @@ internal sealed class ClientGrain(
         _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
     }
 
-    Task<bool> IClientGrain.RefreshWorkerAsync(WorkerSummary worker)
-    {
-        ArgumentNullException.ThrowIfNull(worker);
-        if (!state.State.WorkerIds.Contains(worker.WorkerId))
-        {
-            return Task.FromResult(false);
-        }
-
-        _workers.SetIfNewer(worker.WorkerId, worker, w => w.Stamp);
-        return Task.FromResult(true);
-    }
-
     private Task WriteAsync(ClientChanges changes)
     {
         var held = state.State;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -17,25 +16,6 @@ public static class JsonChanges
 
     // Values go into JSON bodies, never HTML: keep "+", "<" and non-ASCII text as they are.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>A hex SHA-256 of the canonical form: equal hashes mean nothing changed.</summary>
-    public static string Hash(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return Hash(document.RootElement);
-    }
-
-    /// <summary>The hash of an element already parsed.</summary>
-    public static string Hash(JsonElement element)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            WriteCanonical(writer, element);
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
-    }
 
     /// <summary>The fields that differ from <paramref name="before"/> (null: nothing was held) to <paramref name="after"/>.</summary>
     public static List<FieldChange> Diff(string? before, string after)

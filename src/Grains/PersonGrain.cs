@@ -17,13 +17,8 @@ internal sealed class PersonGrain(
     private string? _profile;
     private bool _profileLoaded;
 
-    // True while a profile change is being appended; refreshes take the durable path meanwhile, so none decides
-    // against a profile that is about to be replaced.
-    private bool _publishing;
-
-    // The profile JSON of the last snapshot asked for: a refresh that finds the profile changed hands the same
-    // snapshot to the durable path right after, which then does not parse it again.
-    private (string EventId, string Json) _lastProfile = ("", "");
+    // The profile fingerprint of the last snapshot asked for (a fan-out brings one snapshot per client).
+    private (string EventId, UInt128 Hash) _lastProfile = ("", 0);
     private readonly Dictionary<string, WorkerSnapshot> _snapshots = new(StringComparer.Ordinal);
     private string _personId = "";
     private PersonView? _view;
@@ -82,25 +77,26 @@ internal sealed class PersonGrain(
     /// the person's, the retried delivery computes the same change (the feed still holds the old profile); after
     /// it, none.
     /// </summary>
-    private async Task<(EntityChange? Change, string Profile, string Hash)> ProfileChangeAsync(IEnumerable<string> clients, WorkerSnapshot fallback)
+    private async Task<(EntityChange? Change, string Profile, UInt128 Hash)> ProfileChangeAsync(IEnumerable<string> clients, WorkerSnapshot fallback)
     {
         if (!_profileLoaded)
         {
-            _profile = await feed.ReadContentAsync(EntityTypes.Person, GrainKeys.Person(_personId));
+            // A profile change commits with the person's first state write or after it, never before: a person with
+            // no stored state has no change in the feed, and its first activation costs no read of the feed.
+            _profile = state.RecordExists ? await feed.ReadContentAsync(EntityTypes.Person, GrainKeys.Person(_personId)) : null;
             _profileLoaded = true;
         }
 
         var newest = PersonViewBuilder.Newest(clients.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
-        var profile = ProfileOf(newest);
-        var (change, hash) = _changes.Compare(_profile, profile, fields => new EntityChange(
+        string? profile = null;
+        var (change, hash) = _changes.Compare(_profile, ProfileHash(newest), () => profile ??= ProfileOf(newest), fields => new EntityChange(
             EntityTypes.Person, GrainKeys.Person(_personId), null, null, _personId, newest.Stamp.EventId, newest.Stamp.OccurredAtText, fields));
-        return (change, profile, hash);
+        return (change, profile ?? "", hash);
     }
 
     /// <summary>Runs the write that records a profile change (or none), and makes its profile the held one.</summary>
-    private async Task WriteProfileAsync(EntityChange? change, string profile, string hash, Func<Task> write)
+    private async Task WriteProfileAsync(EntityChange? change, string profile, UInt128 hash, Func<Task> write)
     {
-        _publishing = change is not null;
         try
         {
             await write();
@@ -112,42 +108,12 @@ internal sealed class PersonGrain(
             DeactivateOnIdle();
             throw;
         }
-        finally
-        {
-            _publishing = false;
-        }
 
         if (change is not null)
         {
             _profile = profile;
             _changes.Committed(hash);
         }
-    }
-
-    Task<bool> IPersonGrain.RefreshEngagementAsync(WorkerSnapshot snapshot)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var engagements = state.State.Engagements;
-        if (!engagements.TryGetValue(snapshot.ClientId, out var workerId)
-            || !string.Equals(workerId, snapshot.WorkerId, StringComparison.Ordinal)
-            || !string.Equals(snapshot.WorkerProfileId, _personId, StringComparison.Ordinal)
-            || !_profileLoaded
-            || _publishing
-            || engagements.Keys.Any(c => !_snapshots.ContainsKey(c)))
-        {
-            return Task.FromResult(false);
-        }
-
-        // A snapshot that becomes the profile's source and changes it needs a write: the durable path does that.
-        var others = engagements.Keys.Where(c => c != snapshot.ClientId).Select(c => _snapshots[c]);
-        if (ReferenceEquals(PersonViewBuilder.Newest(others.Append(snapshot)), snapshot)
-            && _changes.Differs(_profile, ProfileOf(snapshot)))
-        {
-            return Task.FromResult(false);
-        }
-
-        Remember(snapshot);
-        return Task.FromResult(true);
     }
 
     async Task IPersonGrain.RemoveEngagementAsync(string clientId, string workerId)
@@ -190,14 +156,17 @@ internal sealed class PersonGrain(
         }
     }
 
-    private string ProfileOf(WorkerSnapshot snapshot)
+    private static string ProfileOf(WorkerSnapshot snapshot) => PersonViewBuilder.ProfileJson(snapshot);
+
+    /// <summary>The profile's fingerprint, from the snapshot's profile fields, remembered for the last snapshot asked.</summary>
+    private UInt128 ProfileHash(WorkerSnapshot snapshot)
     {
         if (!string.Equals(_lastProfile.EventId, snapshot.Stamp.EventId, StringComparison.Ordinal))
         {
-            _lastProfile = (snapshot.Stamp.EventId, PersonViewBuilder.ProfileJson(snapshot));
+            _lastProfile = (snapshot.Stamp.EventId, PersonViewBuilder.ProfileHash(snapshot));
         }
 
-        return _lastProfile.Json;
+        return _lastProfile.Hash;
     }
 
     private async Task LoadMissingAsync(Dictionary<string, string> engagements)

@@ -70,6 +70,13 @@ public static class PersonViewBuilder
         return newest;
     }
 
+    /// <summary>The fingerprint of <see cref="ProfileJson"/> of <paramref name="snapshot"/>, read from its data without writing it.</summary>
+    public static UInt128 ProfileHash(WorkerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return ContentHash.OfMembers(snapshot.Data, ProfileFields);
+    }
+
     /// <summary>
     /// The profile fields of <paramref name="snapshot"/> as one JSON object (values as Listo sent them), the
     /// content a person's changes are computed on: <c>address.city</c>, <c>phone</c>, ….

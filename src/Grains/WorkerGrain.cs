@@ -19,10 +19,6 @@ internal sealed class WorkerGrain(
     // next delivery of any outcome drives them again.
     private bool _downstreamInSync;
 
-    // True once the person and client have durably held this engagement in this activation: steady-state
-    // deliveries then refresh their caches (no writes) before falling back to the durable path.
-    private bool _engaged;
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _durable = state.State.Snapshot;
@@ -64,7 +60,6 @@ internal sealed class WorkerGrain(
             _downstreamInSync = false;
             if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
             {
-                _engaged = false;
                 await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(delivery.ClientId, delivery.WorkerId);
             }
 
@@ -91,30 +86,17 @@ internal sealed class WorkerGrain(
         EntityTypes.Worker, GrainKeys.Worker(next.ClientId, next.WorkerId), next.ClientId, next.WorkerId, next.WorkerProfileId,
         next.Stamp.EventId, next.Stamp.OccurredAtText, fields);
 
+    /// <summary>
+    /// Drives the person and the client (one call each, in parallel). Each writes only what it does not hold yet: a
+    /// new engagement or profile change for the person, a new worker for the client's index; a steady-state update
+    /// only refreshes their derived caches. Person calls are serialized per person (one to three engagements); the
+    /// client's call interleaves, so a busy client's index writes never queue its other workers.
+    /// </summary>
     private async Task PropagateAsync(WorkerSnapshot snapshot)
     {
-        var person = GrainFactory.GetPersonGrain(snapshot.WorkerProfileId);
-        var client = GrainFactory.GetClientGrain(snapshot.ClientId);
-        var summary = snapshot.ToSummary();
-
-        // Steady state: person and client already hold this engagement, so only their derived caches change.
-        // Those calls interleave and write nothing, so they never queue behind a busy client's writes.
-        // Anything else (first snapshot, after an activation, a membership they lack) takes the durable path.
-        var (personDone, clientDone) = (false, false);
-        if (_engaged)
-        {
-            var refreshes = (person.RefreshEngagementAsync(snapshot), client.RefreshWorkerAsync(summary));
-            (personDone, clientDone) = (await refreshes.Item1, await refreshes.Item2);
-        }
-
-        if (!personDone || !clientDone)
-        {
-            await Task.WhenAll(
-                personDone ? Task.CompletedTask : person.UpsertEngagementAsync(snapshot),
-                clientDone ? Task.CompletedTask : client.IndexWorkerAsync(summary));
-        }
-
-        _engaged = true;
+        await Task.WhenAll(
+            GrainFactory.GetPersonGrain(snapshot.WorkerProfileId).UpsertEngagementAsync(snapshot),
+            GrainFactory.GetClientGrain(snapshot.ClientId).IndexWorkerAsync(snapshot.ToSummary()));
         _downstreamInSync = true;
     }
 }

@@ -141,6 +141,11 @@ public static class ListoSilo
 
         var connectionString = DurableConnectionString(configuration);
         var engineOptions = configuration.GetSection(StorageEngineOptions.Section).Get<StorageEngineOptions>() ?? new StorageEngineOptions();
+        if (engineOptions.MaxFlushRows < 1 || engineOptions.MaxFlushBytes < 1 || engineOptions.MaxReadBatch < 1)
+        {
+            throw new StartupConfigurationException("Storage:MaxFlushRows, Storage:MaxFlushBytes and Storage:MaxReadBatch must be at least 1.");
+        }
+
         services.AddSingleton(sp => new StorageEngine(
             NpgsqlDataSource.Create(connectionString),
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,

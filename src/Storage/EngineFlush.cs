@@ -128,7 +128,7 @@ internal sealed class EngineFlush(string serviceId)
         command.AddColumn(NpgsqlDbType.Integer, _journal, j => j.Write.Receipt!.Attempts);
         command.AddColumn(NpgsqlDbType.Text, _journal, j => j.Write.Receipt!.Outcome);
         command.AddColumn(NpgsqlDbType.Text, _journal, j => j.Write.Receipt!.Detail);
-        command.AddColumn(NpgsqlDbType.Bytea, _journal, j => BodyArray(j.Write.Receipt!.Body));
+        command.AddColumn(NpgsqlDbType.Bytea, _journal, j => WholeArray.Of(j.Write.Receipt!.Body));
         return command;
     }
 
@@ -170,12 +170,6 @@ internal sealed class EngineFlush(string serviceId)
             write.Done.TrySetException(failure);
         }
     }
-
-    /// <summary>The body's own array when it is one whole array (the receiver's single copy), a copy otherwise.</summary>
-    private static byte[] BodyArray(ReadOnlyMemory<byte> body)
-        => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : body.ToArray();
 
     private static int CompareChanges(EntityChange a, EntityChange b)
     {

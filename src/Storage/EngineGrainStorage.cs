@@ -34,7 +34,7 @@ public sealed class EngineGrainStorage(StorageEngine engine, IGrainStorageSerial
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var payload = serializer.Serialize(grainState.State).ToArray();
+        var payload = WholeArray.Of(serializer.Serialize(grainState.State).ToMemory());
         var outbox = (grainState.State as IHasOutbox)?.TakeOutbox();
         var version = await engine.WriteStateAsync(stateName, Key(grainId), payload, Version(grainState.ETag), outbox);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);

@@ -242,4 +242,4 @@ public sealed partial class StorageEngine : IAsyncDisposable
 public sealed record StoredState(byte[]? Payload, int Version);
 
 /// <summary>What a flush about to be sent holds, for tests that hold or fail it.</summary>
-internal sealed record FlushInfo(int Writes, IReadOnlyList<string> StateKeys);
+public sealed record FlushInfo(int Writes, IReadOnlyList<string> StateKeys);

@@ -81,9 +81,6 @@ public sealed class JournalOptions
 
     /// <summary>How often the gateway purges what is older than the retention.</summary>
     public int PurgeIntervalMinutes { get; set; } = 60;
-
-    /// <summary>Most deliveries one journal transaction carries.</summary>
-    public int MaxBatch { get; set; } = 256;
 }
 
 /// <summary>Cursors of the journal: opaque to callers, <c>{received µs}|{id}</c> inside.</summary>

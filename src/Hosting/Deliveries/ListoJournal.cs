@@ -44,7 +44,6 @@ internal sealed class JournalOptionsValidator : IValidateOptions<JournalOptions>
     public ValidateOptionsResult Validate(string? name, JournalOptions options)
         => options.RetentionDays < 1 ? ValidateOptionsResult.Fail("Journal:RetentionDays must be at least 1.")
         : options.PurgeIntervalMinutes < 1 ? ValidateOptionsResult.Fail("Journal:PurgeIntervalMinutes must be at least 1.")
-        : options.MaxBatch is < 1 or > 10_000 ? ValidateOptionsResult.Fail("Journal:MaxBatch must be from 1 to 10000.")
         : ValidateOptionsResult.Success;
 }
 

@@ -16,7 +16,7 @@ public sealed class JsonChangesTests
             {"tags":["a","b"],"contracts":[{"status":"EXECUTED","id":"c2"},{"id":"c1","status":"DRAFT"}],
              "address":{"postalCode":"97402","city":"Springfield"},"phone":"+1 202"}
             """;
-        Assert.Equal(JsonChanges.Hash(Before), JsonChanges.Hash(reordered));
+        Assert.Equal(ContentHash.Of(Before), ContentHash.Of(reordered));
         Assert.Empty(JsonChanges.Diff(Before, reordered));
     }
 
@@ -39,7 +39,7 @@ public sealed class JsonChangesTests
                 "tags: [\"a\",\"b\"] -> [\"b\",\"a\"]", // an array without ids keeps its order: reordering it is a change
             ],
             changes);
-        Assert.NotEqual(JsonChanges.Hash(Before), JsonChanges.Hash(after));
+        Assert.NotEqual(ContentHash.Of(Before), ContentHash.Of(after));
     }
 
     [Fact]
