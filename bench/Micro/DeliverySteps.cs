@@ -49,8 +49,12 @@ public class DeliverySteps
     [Benchmark]
     public UInt128 ProfileFingerprint() => PersonViewBuilder.ProfileHash(_snapshot);
 
+    /// <summary>One field changed (address.city), as in an applied update.</summary>
     [Benchmark]
     public int Diff() => JsonChanges.Diff(_snapshot.Data, _changed).Count;
+
+    [Benchmark]
+    public int DiffFirstSnapshot() => JsonChanges.Diff(null, _snapshot.Data).Count;
 
     [Benchmark]
     public int SerializeState() => _serializer.Serialize(_state).ToMemory().Length;

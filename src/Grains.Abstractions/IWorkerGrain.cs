@@ -42,7 +42,7 @@ public interface IPersonGrain : IGrainWithStringKey
     Task<PersonView?> GetAsync();
 }
 
-/// <summary>One client, keyed by <c>clientId</c>: its snapshot and the index of its workers.</summary>
+/// <summary>One client, keyed by <c>clientId</c>: its snapshot, and the list of its workers (read from the workers' rows).</summary>
 [Alias("listo.IClientGrain")]
 public interface IClientGrain : IGrainWithStringKey
 {
@@ -52,14 +52,6 @@ public interface IClientGrain : IGrainWithStringKey
     /// </summary>
     [Alias("apply")]
     Task<DeliveryOutcome> ApplyAsync(ClientSnapshot delivery, JournalEntry? receipt = null);
-
-    /// <summary>
-    /// Adds a worker to the index or refreshes its line (no write for a worker already indexed); idempotent.
-    /// Interleaves: concurrent new workers of one client share one state write (group commit), and each call
-    /// returns once its worker is durably indexed.
-    /// </summary>
-    [Alias("index-worker"), AlwaysInterleave]
-    Task IndexWorkerAsync(WorkerSummary worker);
 
     /// <summary>The client's snapshot, or null when no <c>client.created</c> was applied.</summary>
     [Alias("get"), ReadOnly]

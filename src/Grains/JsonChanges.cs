@@ -42,9 +42,16 @@ public static class JsonChanges
             return;
         }
 
+        // Equal as sent (members in any order) is equal canonically too: most of a changed snapshot is skipped here
+        // without a path, a name or a canonical text being made for it.
+        if (from is { } same && to is { } other && JsonElement.DeepEquals(same, other))
+        {
+            return;
+        }
+
         if (from is { ValueKind: JsonValueKind.Object } a && to is { ValueKind: JsonValueKind.Object } b)
         {
-            var names = new SortedSet<string>(StringComparer.Ordinal);
+            var names = new List<string>();
             foreach (var member in a.EnumerateObject())
             {
                 names.Add(member.Name);
@@ -52,12 +59,20 @@ public static class JsonChanges
 
             foreach (var member in b.EnumerateObject())
             {
-                names.Add(member.Name);
+                if (!a.TryGetProperty(member.Name, out _))
+                {
+                    names.Add(member.Name);
+                }
             }
 
+            names.Sort(StringComparer.Ordinal);
             foreach (var name in names)
             {
-                Compare(Member(a, name), Member(b, name), path.Length == 0 ? name : $"{path}.{name}", changes);
+                var (left, right) = (Member(a, name), Member(b, name));
+                if (left is not { } l || right is not { } r || !JsonElement.DeepEquals(l, r))
+                {
+                    Compare(left, right, path.Length == 0 ? name : string.Concat(path, ".", name), changes);
+                }
             }
 
             return;

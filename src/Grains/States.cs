@@ -41,7 +41,7 @@ public sealed class PersonState : OutboxState
     public Dictionary<string, string> Engagements { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>A client: its newest snapshot, the ids it applied recently, and the ids of its workers.</summary>
+/// <summary>A client: its newest snapshot and the ids it applied recently (its workers are derived from their rows).</summary>
 [GenerateSerializer, Alias("listo.client-state")]
 public sealed class ClientState : OutboxState
 {
@@ -50,9 +50,6 @@ public sealed class ClientState : OutboxState
 
     [Id(1), JsonPropertyName("recentEventIds")]
     public List<string> RecentEventIds { get; set; } = [];
-
-    [Id(2), JsonPropertyName("workerIds")]
-    public HashSet<string> WorkerIds { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Names under which grain state is stored: one state name per grain type, one provider.</summary>

@@ -2,7 +2,8 @@ namespace Listo.Orleans.Grains;
 
 /// <summary>
 /// One worker engagement. Non-reentrant: deliveries for one engagement apply one at a time, each durable
-/// before the next starts. The person and client grains derive from it and are driven after every write.
+/// before the next starts. The person grain derives from it and is driven after every write; the client's worker
+/// list is read from the workers' rows.
 /// </summary>
 internal sealed class WorkerGrain(
     [PersistentState(StateNames.Worker, StateNames.Storage)] IPersistentState<WorkerState> state,
@@ -14,8 +15,7 @@ internal sealed class WorkerGrain(
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
 
-    // True while the person and client are known to hold the durable snapshot (membership, index entry and
-    // derived caches). Memory only on purpose: after an activation (a crash, a move) or a failed propagation, the
+    // True while the person is known to hold the durable snapshot (membership, profile and derived view). Memory only on purpose: after an activation (a crash, a move) or a failed propagation, the
     // next delivery of any outcome drives them again.
     private bool _downstreamInSync;
 
@@ -87,16 +87,13 @@ internal sealed class WorkerGrain(
         next.Stamp.EventId, next.Stamp.OccurredAtText, fields);
 
     /// <summary>
-    /// Drives the person and the client (one call each, in parallel). Each writes only what it does not hold yet: a
-    /// new engagement or profile change for the person, a new worker for the client's index; a steady-state update
-    /// only refreshes their derived caches. Person calls are serialized per person (one to three engagements); the
-    /// client's call interleaves, so a busy client's index writes never queue its other workers.
+    /// Drives the person (one call). It writes only what it does not hold yet: a new engagement or a profile change;
+    /// a steady-state update only refreshes its derived view. The client needs nothing: its worker list is read from
+    /// the workers' rows.
     /// </summary>
     private async Task PropagateAsync(WorkerSnapshot snapshot)
     {
-        await Task.WhenAll(
-            GrainFactory.GetPersonGrain(snapshot.WorkerProfileId).UpsertEngagementAsync(snapshot),
-            GrainFactory.GetClientGrain(snapshot.ClientId).IndexWorkerAsync(snapshot.ToSummary()));
+        await GrainFactory.GetPersonGrain(snapshot.WorkerProfileId).UpsertEngagementAsync(snapshot);
         _downstreamInSync = true;
     }
 }

@@ -133,8 +133,10 @@ public static class ListoSilo
             services.AddSingleton<IChangeFeed, InMemoryChangeFeed>();
             services.AddSingleton<InMemoryDeliveryJournal>();
             services.AddSingleton<IDeliveryRecorder>(sp => sp.GetRequiredService<InMemoryDeliveryJournal>());
+            services.AddSingleton<InMemoryGrainStorage>();
+            services.AddSingleton<IWorkerDirectory>(sp => sp.GetRequiredService<InMemoryGrainStorage>());
             services.AddGrainStorage(StateNames.Storage, (sp, _) => new OutboxAfterWriteStorage(
-                new InMemoryGrainStorage(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()));
+                sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()));
             services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
             return silo;
         }
@@ -155,6 +157,8 @@ public static class ListoSilo
         services.AddSingleton<IDeliveryRecorder>(sp => new EngineDeliveryRecorder(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IChangeFeed>(sp => new PostgresChangeFeed(
             NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<StorageEngine>()));
+        services.AddSingleton<IWorkerDirectory>(sp => new PostgresWorkerDirectory(
+            NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
         switch (engineOptions.Provider)
         {

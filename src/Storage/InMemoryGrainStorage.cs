@@ -9,7 +9,7 @@ namespace Listo.Orleans.Storage;
 /// engine checks them. Nothing is serialized: the grains treat their states as values (each write stores a new
 /// object and never changes a stored one).
 /// </summary>
-public sealed class InMemoryGrainStorage : IGrainStorage
+public sealed class InMemoryGrainStorage : IGrainStorage, Grains.IWorkerDirectory
 {
     private readonly ConcurrentDictionary<(string StateName, GrainId Grain), (object? State, int Version)> _rows = new();
 
@@ -48,6 +48,19 @@ public sealed class InMemoryGrainStorage : IGrainStorage
 
         grainState.RecordExists = false;
         return Task.CompletedTask;
+    }
+
+    /// <summary>A client's workers from the stored worker states, as the PostgreSQL directory reads them from rows.</summary>
+    public Task<IReadOnlyList<Grains.WorkerSummary>> ListAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        var prefix = Grains.GrainKeys.Worker(clientId, "");
+        IReadOnlyList<Grains.WorkerSummary> workers = _rows
+            .Where(row => row.Key.StateName == Grains.StateNames.Worker && row.Value.State is Grains.WorkerState { Snapshot: not null }
+                && row.Key.Grain.Key.ToString()!.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(row => ((Grains.WorkerState)row.Value.State!).Snapshot!.ToSummary())
+            .OrderBy(w => w.WorkerId, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult(workers);
     }
 
     private string Store((string, GrainId) key, object? state, string? etag)

@@ -1,5 +1,6 @@
 using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting;
+using Listo.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -14,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>One change feed for both silos, as PostgreSQL is one in durable mode.</summary>
     public InMemoryChangeFeed Feed { get; } = new();
 
+    /// <summary>One grain storage for both silos, so either reads what the other wrote (a client's workers, say).</summary>
+    public InMemoryGrainStorage Storage { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -22,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         var configuration = new ConfigurationBuilder().Build();
-        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults).Services.AddSingleton<IChangeFeed>(Feed));
+        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults).Services.AddSingleton<IChangeFeed>(Feed).AddSingleton(Storage));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -13,7 +13,7 @@ internal static class SiloTestExtensions
         silo.Services.AddSingleton(faults);
         silo.Services.AddGrainStorage(StateNames.Storage, (sp, name) =>
             new FaultInjectingStorage(
-                new OutboxAfterWriteStorage(new InMemoryGrainStorage(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()),
+                new OutboxAfterWriteStorage(sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()),
                 sp.GetRequiredService<StorageFaults>()));
         silo.AddIncomingGrainCallFilter(new ArrivalFilter(faults));
         return silo;
