@@ -59,6 +59,8 @@ def metrics(url):
         "gcCollections": total(r"dotnet_gc_collections(_total)?", r"process_runtime_dotnet_gc_collections_count(_total)?"),
         "flushRowsSum": total(r"listo_storage_flush_rows_sum"),
         "flushes": total(r"listo_storage_flush_rows_count"),
+        "readBatches": total(r"listo_storage_read_batch_count"),
+        "reads": total(r"listo_storage_read_batch_sum"),
     }
 
 def snapshot(pid, port, db, url=None):
@@ -85,6 +87,8 @@ def diff(before, after, deliveries):
         "gcCollections": d("gcCollections"),
         "flushRowsPerFlush": round(d("flushRowsSum") / flushes, 1) if flushes else None,
         "flushesPerDelivery": per("flushes"),
+        "readBatchesPerDelivery": per("readBatches"),
+        "readsPerBatch": round(d("reads") / d("readBatches"), 1) if d("readBatches") else None,
     }
 
 if __name__ == "__main__":

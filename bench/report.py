@@ -26,7 +26,9 @@ for stream in streams:
               "| per delivery | baseline | Listo durable | Listo durable, half rate | Listo embedded |",
               "|---|---:|---:|---:|---:|"]
     for label, k, f in [("server CPU µs", "serverCpuUsPerDelivery", "{:.0f}"), ("PostgreSQL CPU µs", "postgresCpuUsPerDelivery", "{:.0f}"),
-                        ("PostgreSQL commits", "commitsPerDelivery", "{:.3f}"), ("WAL bytes", "walBytesPerDelivery", "{:.0f}"),
+                        ("PostgreSQL commits (all transactions)", "commitsPerDelivery", "{:.3f}"),
+                        ("  of them storage flushes (writes)", "flushesPerDelivery", "{:.3f}"),
+                        ("  of them batched activation reads", "readBatchesPerDelivery", "{:.3f}"), ("WAL bytes", "walBytesPerDelivery", "{:.0f}"),
                         ("bytes allocated", "allocatedBytesPerDelivery", "{:.0f}"), ("GC pause µs", "gcPauseUsPerDelivery", "{:.1f}"),
                         ("storage flush rows (per flush)", "flushRowsPerFlush", "{:.1f}")]:
         lines.append(f"| {label} | " + " | ".join(fmt((c[s] or {}).get(k), f) for s in ("baseline", "listo-durable", "listo-durable-half-rate", "listo-embedded")) + " |")

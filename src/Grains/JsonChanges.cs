@@ -118,15 +118,24 @@ public static class JsonChanges
         return byId.Count > 0 ? byId : null;
     }
 
+    // One buffer and writer per thread for canonical texts: a first snapshot makes one per field.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _canonical;
+
     private static string Canonical(JsonElement element)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            WriteCanonical(writer, element);
-        }
-
+        var (buffer, writer) = _canonical ??= CreateCanonicalWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        WriteCanonical(writer, element);
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) CreateCanonicalWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        return (buffer, new Utf8JsonWriter(buffer, WriterOptions));
     }
 
     private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
