@@ -23,9 +23,8 @@ cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || 
 trap cleanup EXIT
 
 echo "building (Release)..." >&2
-build() { dotnet build "$1" -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { grep -E ' error ' "$out/build.log" | sort -u | head -20 >&2; exit 1; }; }
-build Listo.Orleans.sln
-[ "$LISTO_ROOT" = . ] || build "$LISTO_ROOT/Listo.Orleans.sln"
+build() { for p in "$@"; do dotnet build "$p" -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { grep -E ' error ' "$out/build.log" | sort -u | head -20 >&2; exit 1; }; done; }
+build bench/Baseline bench/LoadGen "$LISTO_ROOT/src/Gateway" "$LISTO_ROOT/src/Silo"
 bin() { echo "$1/bin/Release/net10.0/$2.dll"; }
 echo "listo: $(git -C "$LISTO_ROOT" log -1 --format='%h %s' | cut -c1-100)" | tee "$out/build.txt" >&2
 
@@ -49,7 +48,7 @@ stream_args() { # the shape of each stream
 }
 
 # phase NAME INGRESS READS DB(or -) METRICS(or -) PID [extra loadgen args]: warm-up, then a measured run sized to last
-# at least SECONDS_MIN (sized at twice the warm-up's rate, which is below the warm peak), with cost snapshots around its ingest.
+# at least SECONDS_MIN (sized at three times the warm-up's rate, which is well below the warm peak), with cost snapshots around its ingest.
 phase() {
   local name=$1 ingress=$2 reads=$3 db=$4 metrics=$5 pid=$6; shift 6
   local warm=1500 loadgen=(env DOTNET_TieredCompilation=0 dotnet "$(bin bench/LoadGen listo-loadgen)")
@@ -58,7 +57,7 @@ phase() {
   local people=${PEOPLE:-}
   [ -n "$people" ] || people=$(python3 -c "
 import json,math; w=json.load(open('$out/$name-warmup.json')); rate=float('${RATE:-0}') or w['deliveriesPerSecond']
-print(max($warm, math.ceil($SECONDS_MIN*2.0*rate/(w['deliveries']/$warm))))")
+print(max($warm, math.ceil($SECONDS_MIN*3.0*rate/(w['deliveries']/$warm))))")
   local hook="bench/cost-hook.sh $out/$name $pid $PG_PORT $db $metrics"
   "${loadgen[@]}" --name "$name" --ingress "$ingress" --reads "$reads" --secret "$secret" --key "$key" $(stream_args "$stream") \
     --people "$people" --concurrency "$CONCURRENCY" --tag "m$name$RANDOM" --output "$out/$name.json" --hook "$hook" "$@"

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting.Deliveries;
@@ -16,28 +15,16 @@ public sealed class PostgresJournalTests
     public async Task ConcurrentDeliveries_ShareTransactions_AndEveryOneIsDurableWhenItsTaskCompletes()
     {
         await using var harness = await EngineHarness.CreateAsync("journal", "journal-tests");
-        var flushes = new ConcurrentQueue<int>();
-        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Engine.BeforeFlush = async flush =>
-        {
-            flushes.Enqueue(flush.Writes);
-            if (flushes.Count == 1)
-            {
-                firstStarted.SetResult();
-                await releaseFirst.Task;
-            }
-        };
-
         // The first delivery's flush is held in flight; 199 more arrive meanwhile and form the next flush.
+        var gate = new FlushGate(harness.Engine);
         var first = harness.Engine.RecordAsync(Entry("d000", JournalOutcomes.Applied, T0));
-        await firstStarted.Task;
+        await gate.Holding;
         var rest = Enumerable.Range(1, 199).Select(i => harness.Engine.RecordAsync(Entry($"d{i:000}", JournalOutcomes.Applied, T0.AddMilliseconds(i)))).ToList();
         Assert.All(rest, t => Assert.False(t.IsCompleted));
-        releaseFirst.SetResult();
+        gate.Release();
         await Task.WhenAll(rest.Append(first));
 
-        Assert.Equal([1, 199], flushes);
+        Assert.Equal([1, 199], gate.Flushes.Select(f => f.Writes));
         var listed = await harness.Journal.ListAsync(new JournalQuery(Limit: 1000));
         Assert.Equal(200, listed.Deliveries.Count);
     }
@@ -46,25 +33,16 @@ public sealed class PostgresJournalTests
     public async Task AFailedTransaction_FailsEveryCallerOfThatFlush_AndTheNextFlushIsWritten()
     {
         await using var harness = await EngineHarness.CreateAsync("journal", "journal-tests");
-        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flushes = 0;
-        harness.Engine.BeforeFlush = async _ =>
+        var gate = new FlushGate(harness.Engine, async () =>
         {
-            if (Interlocked.Increment(ref flushes) == 1)
-            {
-                firstStarted.SetResult();
-                await releaseFirst.Task;
-
-                // A real storage failure: nothing listens on port 1, so the connection is refused.
-                await using var connection = new NpgsqlConnection("Host=127.0.0.1;Port=1;Timeout=1");
-                await connection.OpenAsync();
-            }
-        };
+            // A real storage failure: nothing listens on port 1, so the connection is refused.
+            await using var connection = new NpgsqlConnection("Host=127.0.0.1;Port=1;Timeout=1");
+            await connection.OpenAsync();
+        });
         var first = harness.Engine.RecordAsync(Entry("f1", JournalOutcomes.Applied, T0));
-        await firstStarted.Task;
+        await gate.Holding;
         var second = harness.Engine.RecordAsync(Entry("f2", JournalOutcomes.Applied, T0));
-        releaseFirst.SetResult();
+        gate.Release();
 
         await Assert.ThrowsAsync<NpgsqlException>(() => first);
         await second;

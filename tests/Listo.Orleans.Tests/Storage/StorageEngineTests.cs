@@ -20,22 +20,10 @@ public sealed class StorageEngineTests
         stateA.State = State("a2", 2);
         await host.Storage.WriteStateAsync(StateNames.Worker, a, stateA);
 
-        var flushes = new List<FlushInfo>();
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Engine.BeforeFlush = async flush =>
-        {
-            flushes.Add(flush);
-            if (flushes.Count == 1)
-            {
-                holding.SetResult();
-                await held.Task;
-            }
-        };
-
         // A flush is held in flight; the next one fills with A's stale write, B's and C's first writes and a journal row.
+        var gate = new FlushGate(host.Engine);
         var blocker = host.Engine.RecordAsync(Receipt("blocker"));
-        await holding.Task;
+        await gate.Holding;
         var writes = new[]
         {
             host.Storage.WriteStateAsync(StateNames.Worker, a, staleA),
@@ -43,12 +31,12 @@ public sealed class StorageEngineTests
             host.Storage.WriteStateAsync(StateNames.Worker, c, new GrainState<WorkerState>(State("c1", 1, new Outbox(Change(c, "c1"), null, null)))),
             host.Engine.RecordAsync(Receipt("alone")),
         };
-        held.SetResult();
+        gate.Release();
         await blocker;
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => writes[0]);
         await Task.WhenAll(writes.Skip(1));
-        Assert.Equal([1, 4], flushes.Select(f => f.Writes));
+        Assert.Equal([1, 4], gate.Flushes.Select(f => f.Writes));
         Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM listo_changes WHERE event_id = 'a-stale'"));
         Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM listo_deliveries WHERE id = 'a-stale'"));
         Assert.Equal(2L, await ScalarAsync<long>(host, "SELECT count(*) FROM listo_changes WHERE event_id IN ('b1', 'c1')"));
@@ -68,21 +56,11 @@ public sealed class StorageEngineTests
         await ExecuteAsync(host, $"ALTER TABLE listo_grain_state ADD CONSTRAINT engine_outage CHECK (grain_key <> '{poison.Key}') NOT VALID");
 
         // Held so that all five land in one flush, which the poisoned row then fails as a whole.
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flushes = 0;
-        host.Engine.BeforeFlush = async _ =>
-        {
-            if (Interlocked.Increment(ref flushes) == 1)
-            {
-                holding.SetResult();
-                await held.Task;
-            }
-        };
+        var gate = new FlushGate(host.Engine);
         var blocker = host.Engine.RecordAsync(Receipt("blocker"));
-        await holding.Task;
+        await gate.Holding;
         var writes = grains.Select((g, i) => host.Storage.WriteStateAsync(StateNames.Worker, g, states[i])).ToList();
-        held.SetResult();
+        gate.Release();
         await blocker;
 
         foreach (var write in writes)
