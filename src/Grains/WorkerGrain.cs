@@ -70,13 +70,9 @@ internal sealed class WorkerGrain(
         // Nothing of this worker changes: the journal entry is a write of its own, alongside the steps after the
         // worker when they are not known to be in sync (writes across grains are not atomic, so Listo's retry of a
         // delivery answered 5xx re-drives them).
-        var recorded = receipt is null ? Task.CompletedTask : journal.RecordAsync(receipt.WithOutcome(outcome));
-        if (_durable is not null && !_downstreamInSync)
-        {
-            await PropagateAsync(_durable);
-        }
-
-        await recorded;
+        await Task.WhenAll(
+            receipt is null ? Task.CompletedTask : journal.RecordAsync(receipt.WithOutcome(outcome)),
+            _durable is not null && !_downstreamInSync ? PropagateAsync(_durable) : Task.CompletedTask);
         return outcome;
     }
 
