@@ -43,11 +43,8 @@ internal sealed class ClientGrain(
                 RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
                 Outbox = new Outbox(change, null, receipt?.WithOutcome(outcome)),
             },
-            () =>
-            {
-                _changes.Forget();
-                DeactivateOnIdle();
-            });
+            _changes,
+            DeactivateOnIdle);
         _changes.Committed(hash);
         return outcome;
     }

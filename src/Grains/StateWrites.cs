@@ -26,6 +26,17 @@ internal static class StateWrites
         }
     }
 
+    /// <summary>
+    /// As <see cref="ReplaceAsync{T}(IPersistentState{T}, T, Action)"/> for a state whose content
+    /// <paramref name="changes"/> fingerprints: on failure the fingerprint is forgotten too, and the grain deactivates.
+    /// </summary>
+    public static Task ReplaceAsync<T>(this IPersistentState<T> state, T next, ChangeTracker changes, Action deactivate)
+        => state.ReplaceAsync(next, () =>
+        {
+            changes.Forget();
+            deactivate();
+        });
+
     /// <summary>Keeps the newer of the held and the offered value in a derived cache.</summary>
     public static bool SetIfNewer<T>(this Dictionary<string, T> cache, string key, T offered, Func<T, EventStamp> stamp)
     {

@@ -50,11 +50,8 @@ internal sealed class WorkerGrain(
                     RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
                     Outbox = new Outbox(change, null, receipt?.WithOutcome(outcome)),
                 },
-                () =>
-                {
-                    _changes.Forget();
-                    DeactivateOnIdle();
-                });
+                _changes,
+                DeactivateOnIdle);
             _durable = delivery;
             _changes.Committed(hash);
             _downstreamInSync = false;

@@ -1,6 +1,5 @@
 using System.Net;
 using Listo.Orleans.Tests.Support;
-using Npgsql;
 
 namespace Listo.Orleans.Tests.Durable;
 
@@ -44,19 +43,7 @@ public sealed class FailedFlushTests
         Assert.Equal(deliveries.Count, await ScalarAsync(connectionString, "SELECT count(*) FROM listo_deliveries WHERE outcome = 'applied'"));
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static Task ExecuteAsync(string connectionString, string sql) => Sql.ExecuteAsync(connectionString, sql);
 
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> ScalarAsync(string connectionString, string sql) => Sql.ScalarAsync<long>(connectionString, sql);
 }

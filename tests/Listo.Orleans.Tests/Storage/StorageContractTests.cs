@@ -1,7 +1,6 @@
 using Listo.Orleans.Grains;
 using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
-using Npgsql;
 using Orleans.Storage;
 
 namespace Listo.Orleans.Tests.Storage;
@@ -179,19 +178,7 @@ public sealed class StorageContractTests
     private static async Task<StorageHost> StartAsync(string provider)
         => await StorageHost.StartAsync(await PostgresServer.CreateMigratedDatabaseAsync("contract"), provider);
 
-    internal static async Task ExecuteAsync(StorageHost host, string sql)
-    {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    internal static Task ExecuteAsync(StorageHost host, string sql) => Sql.ExecuteAsync(host.ConnectionString, sql);
 
-    internal static async Task<T> ScalarAsync<T>(StorageHost host, string sql)
-    {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    internal static Task<T> ScalarAsync<T>(StorageHost host, string sql) => Sql.ScalarAsync<T>(host.ConnectionString, sql);
 }
