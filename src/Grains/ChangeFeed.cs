@@ -9,9 +9,6 @@ namespace Listo.Orleans.Grains;
 /// </summary>
 public interface IChangeFeed
 {
-    /// <summary>Appends the changes not yet in the feed; returns once they are durable.</summary>
-    Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Appends one change, with the entity's content after it (JSON) for an entity whose next change is computed
     /// from the feed instead of from stored state (a person); idempotent like the other append.
@@ -81,21 +78,6 @@ public sealed class InMemoryChangeFeed : IChangeFeed
     private readonly HashSet<(string, string, string)> _keys = [];
     private readonly Dictionary<(string, string), string> _contents = [];
     private readonly AppendSignal _appended = new();
-
-    public Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        lock (_lock)
-        {
-            foreach (var change in changes)
-            {
-                Add(change);
-            }
-        }
-
-        _appended.Set();
-        return Task.CompletedTask;
-    }
 
     public Task AppendAsync(EntityChange change, string? content, CancellationToken cancellationToken = default)
     {

@@ -34,9 +34,6 @@ internal sealed class ChangeTracker
         return (fields.Count == 0 ? null : describe(fields), nextHash);
     }
 
-    /// <summary>True when content with fingerprint <paramref name="next"/> differs from the held content.</summary>
-    public bool Differs(string? held, UInt128 next) => next != HeldHash(held);
-
     private UInt128? HeldHash(string? held)
     {
         if (!_known)

@@ -15,8 +15,9 @@ internal sealed class WorkerGrain(
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
 
-    // True while the person is known to hold the durable snapshot (membership, profile and derived view). Memory only on purpose: after an activation (a crash, a move) or a failed propagation, the
-    // next delivery of any outcome drives them again.
+    // True while the person is known to hold the durable snapshot (membership, profile and derived view). Memory
+    // only on purpose: after an activation (a crash, a move) or a failed propagation, the next delivery of any
+    // outcome drives the person again.
     private bool _downstreamInSync;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

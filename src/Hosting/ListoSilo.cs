@@ -148,17 +148,20 @@ public static class ListoSilo
             throw new StartupConfigurationException("Storage:MaxFlushRows, Storage:MaxFlushBytes and Storage:MaxReadBatch must be at least 1.");
         }
 
+        // One data source for the silo's storage: the engine's two dedicated connections and the feed's and the
+        // worker directory's reads.
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new StorageEngine(
-            NpgsqlDataSource.Create(connectionString),
+            sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             engineOptions,
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ILogger<StorageEngine>>()));
         services.AddSingleton<IDeliveryRecorder>(sp => new EngineDeliveryRecorder(sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IChangeFeed>(sp => new PostgresChangeFeed(
-            NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<StorageEngine>()));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IWorkerDirectory>(sp => new PostgresWorkerDirectory(
-            NpgsqlDataSource.Create(connectionString), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
         services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
         switch (engineOptions.Provider)
         {

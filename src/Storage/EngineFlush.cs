@@ -68,8 +68,6 @@ internal sealed class EngineFlush(string serviceId)
         return true;
     }
 
-    public IReadOnlyList<string> StateKeys() => [.. _stateKeys.Select(k => $"{k.Item1}|{k.Item2}")];
-
     public NpgsqlCommand Build(NpgsqlConnection connection)
     {
         _states.AddRange(_writes.Where(w => w.State is not null)

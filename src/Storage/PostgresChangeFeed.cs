@@ -12,7 +12,7 @@ namespace Listo.Orleans.Storage;
 /// flush, idempotently. Reads are ordered by <c>(transaction id, id)</c> and only see transactions older than every
 /// running one, so a cursor is never passed by a change committed later.
 /// </summary>
-public sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
+public sealed class PostgresChangeFeed : IChangeFeed, IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -28,12 +28,6 @@ public sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
         _serviceId = serviceId;
         _engine = engine;
         engine.FeedCommitted += _appended.Set;
-    }
-
-    public async Task AppendAsync(IReadOnlyList<EntityChange> changes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        await Task.WhenAll(changes.Select(c => _engine.AppendAsync(c))).WaitAsync(cancellationToken);
     }
 
     public Task AppendAsync(EntityChange change, string? content, CancellationToken cancellationToken = default)
@@ -117,11 +111,8 @@ public sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
     public Task WaitAsync(TimeSpan max, CancellationToken cancellationToken = default)
         => _appended.WaitAsync(max < PollInterval ? max : PollInterval, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        _engine.FeedCommitted -= _appended.Set;
-        await _dataSource.DisposeAsync();
-    }
+    /// <summary>Stops listening to the engine; the data source belongs to the silo.</summary>
+    public void Dispose() => _engine.FeedCommitted -= _appended.Set;
 
     private static IReadOnlyList<FieldChange> Fields(string json) => JsonSerializer.Deserialize(json, ChangeJsonContext.Default.IReadOnlyListFieldChange) ?? [];
 

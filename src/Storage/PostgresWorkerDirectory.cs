@@ -9,7 +9,7 @@ namespace Listo.Orleans.Storage;
 /// <c>worker:{clientId}/…</c> (bytewise, <c>COLLATE "C"</c> since schema 0006), reading only the summary fields of
 /// each snapshot. The same rows whichever grain storage provider wrote them.
 /// </summary>
-public sealed class PostgresWorkerDirectory(NpgsqlDataSource dataSource, string serviceId) : IWorkerDirectory, IAsyncDisposable
+public sealed class PostgresWorkerDirectory(NpgsqlDataSource dataSource, string serviceId) : IWorkerDirectory
 {
     public async Task<IReadOnlyList<WorkerSummary>> ListAsync(string clientId, CancellationToken cancellationToken = default)
     {
@@ -41,6 +41,4 @@ public sealed class PostgresWorkerDirectory(NpgsqlDataSource dataSource, string 
 
         return workers;
     }
-
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

@@ -148,7 +148,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             if (BeforeFlush is { } before)
             {
-                await before(new FlushInfo(flush.Count, flush.StateKeys()));
+                await before(new FlushInfo(flush.Count));
             }
 
             var connection = await _writer.GetAsync();
@@ -242,4 +242,4 @@ public sealed partial class StorageEngine : IAsyncDisposable
 public sealed record StoredState(byte[]? Payload, int Version);
 
 /// <summary>What a flush about to be sent holds, for tests that hold or fail it.</summary>
-public sealed record FlushInfo(int Writes, IReadOnlyList<string> StateKeys);
+public sealed record FlushInfo(int Writes);

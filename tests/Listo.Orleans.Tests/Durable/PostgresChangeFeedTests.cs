@@ -26,7 +26,7 @@ public sealed class PostgresChangeFeedTests
             await insert.ExecuteNonQueryAsync();
         }
 
-        await feed.AppendAsync([Change("fast")]);
+        await feed.AppendAsync(Change("fast"), null);
         var meanwhile = await feed.ReadAsync(new ChangeQuery(null, 10));
         Assert.Empty(meanwhile.Changes); // "fast" waits behind the running transaction instead of being passed
 
@@ -40,8 +40,8 @@ public sealed class PostgresChangeFeedTests
     {
         await using var harness = await EngineHarness.CreateAsync("feed", "feed-test");
         var (connectionString, feed) = (harness.ConnectionString, harness.Feed);
-        await feed.AppendAsync([Change("1"), Change("2")]);
-        await feed.AppendAsync([Change("2"), Change("1"), Change("3")]);
+        await Task.WhenAll(feed.AppendAsync(Change("1"), null), feed.AppendAsync(Change("2"), null));
+        await Task.WhenAll(new[] { "2", "1", "3" }.Select(id => feed.AppendAsync(Change(id), null)));
 
         var all = await ReadUntilAsync(feed, new ChangeQuery(null, 10), count: 3);
         Assert.Equal(["e-1", "e-2", "e-3"], all.Changes.Select(c => c.Change.EventId));
@@ -109,7 +109,8 @@ public sealed class PostgresChangeFeedTests
         // Concurrent appends of other entities share the statement; the person's own rows keep their order.
         await Task.WhenAll(
             feed.AppendAsync(person, "{\"phone\":\"1\"}"),
-            feed.AppendAsync([Change("2"), Change("3")]));
+            feed.AppendAsync(Change("2"), null),
+            feed.AppendAsync(Change("3"), null));
         await feed.AppendAsync(person with { EventId = "e-later" }, "{\"phone\":\"2\"}");
         await feed.AppendAsync(person, "{\"phone\":\"stale retry\"}");
 

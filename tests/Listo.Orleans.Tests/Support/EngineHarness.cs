@@ -11,16 +11,18 @@ namespace Listo.Orleans.Tests.Support;
 public sealed class EngineHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _metrics;
+    private readonly NpgsqlDataSource _dataSource;
 
     private EngineHarness(string connectionString, string serviceId, StorageEngineOptions? options)
     {
         ConnectionString = connectionString;
         ServiceId = serviceId;
         _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        _dataSource = NpgsqlDataSource.Create(connectionString);
         Engine = new StorageEngine(
-            NpgsqlDataSource.Create(connectionString), serviceId, options ?? new StorageEngineOptions(),
+            _dataSource, serviceId, options ?? new StorageEngineOptions(),
             _metrics.GetRequiredService<IMeterFactory>(), NullLogger<StorageEngine>.Instance);
-        Feed = new PostgresChangeFeed(NpgsqlDataSource.Create(connectionString), serviceId, Engine);
+        Feed = new PostgresChangeFeed(_dataSource, serviceId, Engine);
         Journal = new PostgresDeliveryJournal(NpgsqlDataSource.Create(connectionString), serviceId);
     }
 
@@ -39,9 +41,10 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Feed.DisposeAsync();
+        Feed.Dispose();
         await Journal.DisposeAsync();
         await Engine.DisposeAsync();
+        await _dataSource.DisposeAsync();
         await _metrics.DisposeAsync();
     }
 }
