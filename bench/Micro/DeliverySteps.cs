@@ -19,7 +19,7 @@ public class DeliverySteps
     private string _signature = "";
     private WebhookVerifier _verifier = null!;
     private WorkerSnapshot _snapshot = null!;
-    private string _changed = "";
+    private JsonText _changed;
     private WorkerState _state = null!;
     private readonly ListoStorageSerializer _serializer = new();
 
@@ -33,7 +33,7 @@ public class DeliverySteps
         _signature = WebhookSigner.Sign(Secret, _id, now, _body);
         _verifier = new WebhookVerifier([Secret], TimeSpan.FromMinutes(5));
         _snapshot = ((ParsedDelivery.Worker)ListoEnvelope.Parse(_body, _id)).Snapshot;
-        _changed = _snapshot.Data.Replace("Springfield", "Shelbyville", StringComparison.Ordinal);
+        _changed = JsonText.FromString(_snapshot.Data.ToString().Replace("Springfield", "Shelbyville", StringComparison.Ordinal));
         _state = new WorkerState { Snapshot = _snapshot, RecentEventIds = [_id, "lglsoevt_a", "lglsoevt_b"] };
     }
 
@@ -44,7 +44,7 @@ public class DeliverySteps
     public ParsedDelivery Parse() => ListoEnvelope.Parse(_body, _id);
 
     [Benchmark]
-    public UInt128 Fingerprint() => ContentHash.Of(_snapshot.Data);
+    public UInt128 Fingerprint() => ContentHash.Of(_snapshot.Data.Utf8.Span);
 
     [Benchmark]
     public UInt128 ProfileFingerprint() => PersonViewBuilder.ProfileHash(_snapshot);

@@ -6,7 +6,7 @@ namespace Listo.Orleans.Grains;
 /// A worker engagement's snapshot as delivered by <c>worker.onboarded</c> / <c>worker.updated</c>: the
 /// routing fields parsed out, <see cref="Data"/> kept verbatim (unknown fields included).
 /// </summary>
-/// <param name="Data">The delivery's <c>data</c> object, exactly the JSON text Listo sent.</param>
+/// <param name="Data">The delivery's <c>data</c> object, exactly the bytes Listo sent (a slice of the body).</param>
 [GenerateSerializer, Immutable, Alias("listo.worker-snapshot")]
 public sealed record WorkerSnapshot(
     [property: Id(0), JsonPropertyName("clientId")] string ClientId,
@@ -14,7 +14,7 @@ public sealed record WorkerSnapshot(
     [property: Id(2), JsonPropertyName("workerProfileId")] string WorkerProfileId,
     [property: Id(3), JsonPropertyName("stamp")] EventStamp Stamp,
     [property: Id(4), JsonPropertyName("fullName")] string? FullName,
-    [property: Id(5), JsonPropertyName("data"), JsonConverter(typeof(RawJsonConverter))] string Data)
+    [property: Id(5), JsonPropertyName("data")] JsonText Data)
 {
     /// <summary>The line a client's worker index keeps for this worker.</summary>
     public WorkerSummary ToSummary() => new(WorkerId, WorkerProfileId, FullName, Stamp);
@@ -26,7 +26,7 @@ public sealed record ClientSnapshot(
     [property: Id(0), JsonPropertyName("clientId")] string ClientId,
     [property: Id(1), JsonPropertyName("stamp")] EventStamp Stamp,
     [property: Id(2), JsonPropertyName("name")] string? Name,
-    [property: Id(3), JsonPropertyName("data"), JsonConverter(typeof(RawJsonConverter))] string Data);
+    [property: Id(3), JsonPropertyName("data")] JsonText Data);
 
 /// <summary>One worker in a client's index.</summary>
 [GenerateSerializer, Immutable, Alias("listo.worker-summary")]

@@ -17,28 +17,39 @@ internal sealed class ChangeTracker
     /// <paramref name="describe"/> makes of the differing fields, or null when the content is the same, and the
     /// fingerprint to pass to <see cref="Committed"/> once <paramref name="next"/> is durable.
     /// </summary>
-    public (EntityChange? Change, UInt128 Hash) Compare(string? held, string next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
-        => Compare(held, ContentHash.Of(next), () => next, describe);
+    public (EntityChange? Change, UInt128 Hash) Compare(JsonText? held, JsonText next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
+    {
+        ArgumentNullException.ThrowIfNull(describe);
+        var nextHash = ContentHash.Of(next.Utf8.Span);
+        if (nextHash == HeldHash(held))
+        {
+            return (null, nextHash);
+        }
+
+        var fields = JsonChanges.Diff(held, next);
+        return (fields.Count == 0 ? null : describe(fields), nextHash);
+    }
 
     /// <summary>As the other overload, with the new content's fingerprint known and its text made only for a diff.</summary>
     public (EntityChange? Change, UInt128 Hash) Compare(string? held, UInt128 nextHash, Func<string> next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(describe);
-        if (nextHash == HeldHash(held))
+        var heldText = held is null ? (JsonText?)null : JsonText.FromString(held);
+        if (nextHash == HeldHash(heldText))
         {
             return (null, nextHash);
         }
 
-        var fields = JsonChanges.Diff(held, next());
+        var fields = JsonChanges.Diff(heldText, JsonText.FromString(next()));
         return (fields.Count == 0 ? null : describe(fields), nextHash);
     }
 
-    private UInt128? HeldHash(string? held)
+    private UInt128? HeldHash(JsonText? held)
     {
         if (!_known)
         {
-            _held = held is null ? null : ContentHash.Of(held);
+            _held = held is { } text ? ContentHash.Of(text.Utf8.Span) : null;
             _known = true;
         }
 

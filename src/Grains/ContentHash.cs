@@ -51,18 +51,16 @@ public static class ContentHash
     }
 
     /// <summary>
-    /// The fingerprint of the object made of <paramref name="members"/> of the top-level object <paramref name="json"/>
-    /// (those present): equal to <see cref="Of(string)"/> of that smaller object, without writing it.
+    /// The fingerprint of the object made of <paramref name="members"/> of the top-level object <paramref name="utf8Json"/>
+    /// (those present): equal to <see cref="Of(ReadOnlySpan{byte})"/> of that smaller object, without writing it.
     /// </summary>
-    public static UInt128 OfMembers(string json, IReadOnlyList<string> members)
+    public static UInt128 OfMembers(ReadOnlySpan<byte> utf8Json, IReadOnlyList<string> members)
     {
-        ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(members);
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
         var scratch = new Scratch();
         try
         {
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)), new JsonReaderOptions { MaxDepth = 256 });
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 256 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return scratch.Combine(0, sort: true, ObjectSeed);
@@ -93,7 +91,6 @@ public static class ContentHash
         finally
         {
             scratch.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

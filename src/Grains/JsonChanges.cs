@@ -17,19 +17,15 @@ public static class JsonChanges
     // Values go into JSON bodies, never HTML: keep "+", "<" and non-ASCII text as they are.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The fields that differ from <paramref name="before"/> (null: nothing was held) to <paramref name="after"/>.</summary>
-    public static List<FieldChange> Diff(string? before, string after)
-    {
-        using var @new = JsonDocument.Parse(after);
-        return Diff(before, @new.RootElement);
-    }
+    private static readonly byte[] NothingHeld = "{}"u8.ToArray();
 
-    /// <summary>As <see cref="Diff(string?, string)"/>, with the new content already parsed.</summary>
-    public static List<FieldChange> Diff(string? before, JsonElement after)
+    /// <summary>The fields that differ from <paramref name="before"/> (null: nothing was held) to <paramref name="after"/>.</summary>
+    public static List<FieldChange> Diff(JsonText? before, JsonText after)
     {
-        using var old = JsonDocument.Parse(before ?? "{}");
+        using var old = JsonDocument.Parse(before?.Utf8 ?? NothingHeld);
+        using var @new = JsonDocument.Parse(after.Utf8);
         var changes = new List<FieldChange>();
-        Compare(old.RootElement, after, string.Empty, changes);
+        Compare(old.RootElement, @new.RootElement, string.Empty, changes);
         return changes;
     }
 

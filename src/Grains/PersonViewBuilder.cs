@@ -29,7 +29,7 @@ public static class PersonViewBuilder
         PersonProfile? profile = null;
         foreach (var engagement in ordered)
         {
-            using var document = JsonDocument.Parse(engagement.Data);
+            using var document = JsonDocument.Parse(engagement.Data.Utf8);
             var data = document.RootElement;
             views.Add(new EngagementView(
                 engagement.ClientId,
@@ -74,7 +74,7 @@ public static class PersonViewBuilder
     public static UInt128 ProfileHash(WorkerSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return ContentHash.OfMembers(snapshot.Data, ProfileFields);
+        return ContentHash.OfMembers(snapshot.Data.Utf8.Span, ProfileFields);
     }
 
     /// <summary>
@@ -84,7 +84,7 @@ public static class PersonViewBuilder
     public static string ProfileJson(WorkerSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        using var document = JsonDocument.Parse(snapshot.Data);
+        using var document = JsonDocument.Parse(snapshot.Data.Utf8);
         var data = document.RootElement;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))

@@ -15,7 +15,7 @@ public sealed record ClientResponse(
 {
     public static ClientResponse From(ClientSnapshot snapshot)
     {
-        using var document = JsonDocument.Parse(snapshot.Data);
+        using var document = JsonDocument.Parse(snapshot.Data.Utf8);
         var address = document.RootElement.TryGetProperty("address", out var value) ? value.GetRawText() : null;
         return new(snapshot.ClientId, snapshot.Name, address, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId);
     }
@@ -35,7 +35,7 @@ public sealed record WorkerResponse(
     string WorkerProfileId,
     string OccurredAt,
     string EventId,
-    [property: JsonConverter(typeof(RawJsonConverter))] string Snapshot)
+    JsonText Snapshot)
 {
     public static WorkerResponse From(WorkerSnapshot snapshot)
         => new(snapshot.ClientId, snapshot.WorkerId, snapshot.WorkerProfileId, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId, snapshot.Data);

@@ -55,30 +55,21 @@ internal sealed partial class WebhookReceiver(
             return RejectTooLarge(id!, $"Content-Length {request.ContentLength}");
         }
 
-        var (buffer, length) = await ReadBodyAsync(request.Body, request.ContentLength, http.RequestAborted);
-        try
+        var body = await ReadBodyAsync(request.Body, request.ContentLength, http.RequestAborted);
+        if (body is null)
         {
-            if (length > _maxBodyBytes)
-            {
-                return RejectTooLarge(id!, $"more than {_maxBodyBytes} bytes");
-            }
-
-            var verified = verifier.VerifySignature(id!, timestamp!, signature!, buffer.AsSpan(0, length));
-            if (!verified.IsAuthentic)
-            {
-                return Reject(verified, id);
-            }
-
-            var body = buffer.AsMemory(0, length);
-            var parsed = ListoEnvelope.Parse(body, id!);
-            // The journal keeps its own copy: the pooled buffer goes back before the entry is written.
-            var kept = _journal is null ? ReadOnlyMemory<byte>.Empty : body.ToArray();
-            return await RouteAsync(parsed, new JournalEntry(id!, parsed.Type, parsed.OccurredAt, receivedAt, "", null, kept), http, startedAt);
+            return RejectTooLarge(id!, $"more than {_maxBodyBytes} bytes");
         }
-        finally
+
+        var verified = verifier.VerifySignature(id!, timestamp!, signature!, body);
+        if (!verified.IsAuthentic)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            return Reject(verified, id);
         }
+
+        // The body's one copy: the journal keeps it and the snapshot's data is a slice of it.
+        var parsed = ListoEnvelope.Parse(body, id!);
+        return await RouteAsync(parsed, new JournalEntry(id!, parsed.Type, parsed.OccurredAt, receivedAt, "", null, body), http, startedAt);
     }
 
     private async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> RouteAsync(ParsedDelivery parsed, JournalEntry received, HttpContext http, long startedAt)
@@ -197,13 +188,21 @@ internal sealed partial class WebhookReceiver(
     }
 
     /// <summary>
-    /// Reads the body into a pooled buffer, growing it up to one byte past the limit so an oversized body
-    /// is detected without ever being held whole.
+    /// Reads the body into an array of its exact size, the one copy every later step shares; null when it is longer
+    /// than the limit. A body of known length is read straight into that array; a chunked one grows in a pooled
+    /// buffer, at most one byte past the limit, and is copied out once at the end.
     /// </summary>
-    private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, long? contentLength, CancellationToken aborted)
+    private async Task<byte[]?> ReadBodyAsync(Stream body, long? contentLength, CancellationToken aborted)
     {
+        if (contentLength is { } known)
+        {
+            var exact = new byte[known];
+            var read = await body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, aborted);
+            return read == exact.Length ? exact : exact[..read];
+        }
+
         var limit = _maxBodyBytes + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(contentLength is > 0 ? contentLength.Value + 1 : InitialBufferBytes, limit));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferBytes, limit));
         var length = 0;
         try
         {
@@ -226,12 +225,11 @@ internal sealed partial class WebhookReceiver(
                 length += read;
             }
 
-            return (buffer, length);
+            return length > _maxBodyBytes ? null : buffer.AsSpan(0, length).ToArray();
         }
-        catch
+        finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 using Listo.Orleans.Grains;
 
 namespace Listo.Orleans.Hosting.Deliveries;
@@ -24,7 +26,7 @@ public abstract record ParsedDelivery(string Type, string? OccurredAt)
 
 /// <summary>
 /// Reads the Listo envelope <c>{ id, type, specVersion, dataVersion, occurredAt, entity, data }</c> from an
-/// authentic body. <c>data</c> is kept as the exact JSON text received.
+/// authentic body. <c>data</c> is kept as the exact bytes received: a slice of the body, not a copy.
 /// </summary>
 public static class ListoEnvelope
 {
@@ -37,8 +39,19 @@ public static class ListoEnvelope
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    /// <summary>
+    /// Parses <paramref name="body"/>. The snapshot's <c>data</c> refers into <paramref name="body"/>, so the caller
+    /// hands over a buffer it no longer changes or returns to a pool.
+    /// </summary>
     public static ParsedDelivery Parse(ReadOnlyMemory<byte> body, string webhookId)
     {
+        // The reader does not check the UTF-8 inside strings until they are read; check all of it first, so that no
+        // id or name read later can fail on it (one vectorized pass).
+        if (!Utf8.IsValid(body.Span))
+        {
+            return new ParsedDelivery.Invalid("The body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
@@ -51,11 +64,11 @@ public static class ListoEnvelope
 
         using (document)
         {
-            return Parse(document.RootElement, webhookId);
+            return Parse(body, document.RootElement, webhookId);
         }
     }
 
-    private static ParsedDelivery Parse(JsonElement root, string webhookId)
+    private static ParsedDelivery Parse(ReadOnlyMemory<byte> body, JsonElement root, string webhookId)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -96,12 +109,13 @@ public static class ListoEnvelope
                 : $"Event type '{Truncate(type)}' is not applied by this version.");
         }
 
+        var raw = Slice(body, data);
         return type == ClientCreated
-            ? ParseClient(type, stamp, entityType, entityId, data)
-            : ParseWorker(type, stamp, entityType, entityId, data);
+            ? ParseClient(type, stamp, entityType, entityId, data, raw)
+            : ParseWorker(type, stamp, entityType, entityId, data, raw);
     }
 
-    private static ParsedDelivery ParseClient(string type, EventStamp stamp, string entityType, string entityId, JsonElement data)
+    private static ParsedDelivery ParseClient(string type, EventStamp stamp, string entityType, string entityId, JsonElement data, JsonText raw)
     {
         if (entityType != "client")
         {
@@ -119,10 +133,10 @@ public static class ListoEnvelope
         }
 
         TryString(data, "name", out var name);
-        return new ParsedDelivery.Client(type, new ClientSnapshot(clientId, stamp, name, data.GetRawText()));
+        return new ParsedDelivery.Client(type, new ClientSnapshot(clientId, stamp, name, raw));
     }
 
-    private static ParsedDelivery ParseWorker(string type, EventStamp stamp, string entityType, string entityId, JsonElement data)
+    private static ParsedDelivery ParseWorker(string type, EventStamp stamp, string entityType, string entityId, JsonElement data, JsonText raw)
     {
         if (entityType != "worker")
         {
@@ -142,7 +156,14 @@ public static class ListoEnvelope
         }
 
         TryString(data, "fullName", out var fullName);
-        return new ParsedDelivery.Worker(type, new WorkerSnapshot(clientId, workerId, workerProfileId, stamp, fullName, data.GetRawText()));
+        return new ParsedDelivery.Worker(type, new WorkerSnapshot(clientId, workerId, workerProfileId, stamp, fullName, raw));
+    }
+
+    /// <summary><paramref name="value"/>'s bytes as a slice of <paramref name="body"/>, which the document was parsed from in place.</summary>
+    private static JsonText Slice(ReadOnlyMemory<byte> body, JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return body.Span.Overlaps(raw, out var offset) ? new JsonText(body.Slice(offset, raw.Length)) : new JsonText(raw.ToArray());
     }
 
     private static ParsedDelivery.Invalid Invalid(string type, EventStamp stamp, string detail) => new(detail, type, stamp.OccurredAtText);

@@ -55,6 +55,35 @@ public sealed class JournalEndpointTests(GatewayFixture gateway) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, missing);
     }
 
+    [Theory]
+    [InlineData("workerId", new byte[] { 0xff })]
+    [InlineData("fullName", new byte[] { 0xc3 })]
+    [InlineData("clientId", new byte[] { 0xed, 0xa0, 0x80 })] // an encoded surrogate
+    public async Task InvalidUtf8InASignedBody_Is400InvalidEnvelope_AndQuarantinedAsBase64(string field, byte[] bad)
+    {
+        var (client, worker, person) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr"), ListoEvents.NewId("lglsowpf"));
+        var id = ListoEvents.NewId("lglsoevt");
+        var text = ListoEvents.Worker(id, ListoEvents.At(1), ListoEvents.WorkerData(client, worker, person)).ToJsonString();
+        var value = field switch { "workerId" => worker, "clientId" => client, _ => "Alex Kim" };
+        var at = text.IndexOf($"\"{field}\":\"{value}\"", StringComparison.Ordinal) + field.Length + 4;
+        var utf8 = Encoding.UTF8.GetBytes(text[..at]);
+        byte[] body = [.. utf8, .. bad, .. Encoding.UTF8.GetBytes(text[at..])];
+
+        using var refused = await gateway.PostRawAsync(body, id);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("invalid-envelope", problem, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", problem, StringComparison.Ordinal);
+
+        var (status, detail) = await gateway.GetAsync($"/v1/deliveries/{id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("quarantined", detail.GetProperty("outcome").GetString());
+        Assert.Equal(body, Convert.FromBase64String(detail.GetProperty("bodyBase64").GetString()!));
+        Assert.False(detail.TryGetProperty("body", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.GetAsync($"/v1/clients/{client}/workers/{worker}")).Status);
+    }
+
     [Fact]
     public async Task Filters_AndCursorPaging_WalkTheJournalOldestFirst()
     {

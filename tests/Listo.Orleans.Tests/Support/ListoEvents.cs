@@ -71,5 +71,5 @@ internal static class ListoEvents
 
     public static string CityOfAddress(string addressJson) => JsonDocument.Parse(addressJson).RootElement.GetProperty("city").GetString()!;
 
-    public static string City(string snapshotData) => JsonDocument.Parse(snapshotData).RootElement.GetProperty("address").GetProperty("city").GetString()!;
+    public static string City(JsonText snapshotData) => JsonDocument.Parse(snapshotData.Utf8).RootElement.GetProperty("address").GetProperty("city").GetString()!;
 }
