@@ -16,14 +16,9 @@ SECONDS_MIN=${BENCH_SECONDS:-30}; PG_PORT=${BENCH_PG_PORT:-55434}; LISTO_ROOT=${
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
 mkdir -p "$out"
-secret="whsec_$(head -c 32 /dev/urandom | base64)"
-key="bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; scripts/postgres.sh stop .data/bench-pg >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+. bench/common.sh
 
 echo "building (Release)..." >&2
-build() { for p in "$@"; do dotnet build "$p" -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { grep -E ' error ' "$out/build.log" | sort -u | head -20 >&2; exit 1; }; done; }
 build bench/Baseline bench/LoadGen "$LISTO_ROOT/src/Gateway" "$LISTO_ROOT/src/Silo"
 bin() { echo "$1/bin/Release/net10.0/$2.dll"; }
 echo "listo: $(git -C "$LISTO_ROOT" log -1 --format='%h %s' | cut -c1-100)" | tee "$out/build.txt" >&2

@@ -51,6 +51,7 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
 
     private readonly ConcurrentBag<double> _ackLatency = [];
     private readonly ConcurrentBag<double> _readLatency = [];
+    private ConcurrentBag<double> _intervalAcks = [];
     private readonly ConcurrentDictionary<string, int> _outcomes = new();
     private int _errors;
     private string? _firstError;
@@ -74,6 +75,8 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
 
         await HookAsync("start");
         var clock = Stopwatch.StartNew();
+        using var reporting = new CancellationTokenSource();
+        var reporter = options.Interval > 0 ? ReportIntervalsAsync(clock, reporting.Token) : Task.CompletedTask;
         if (options.Rate > 0)
         {
             await OpenLoopAsync(operations);
@@ -92,6 +95,8 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
+        await reporting.CancelAsync();
+        await reporter;
         await HookAsync("end");
         var (checkedWorkers, mismatches) = options.Check ? await CheckFinalStateAsync() : (0, 0);
 
@@ -119,6 +124,27 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
             _ackLatency.Count / seconds, readSeconds > 0 ? _readLatency.Count / readSeconds : 0,
             Percentiles.Of([.. _ackLatency]), Percentiles.Of([.. _readLatency]),
             new Dictionary<string, int>(_outcomes), _errors, _firstError, checkedWorkers, mismatches, options.Rate);
+    }
+
+    /// <summary>Every <c>--interval</c> seconds, the acks of that interval: their rate and p99 (for soak curves).</summary>
+    private async Task ReportIntervalsAsync(Stopwatch clock, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Interval));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var acks = Interlocked.Exchange(ref _intervalAcks, []).ToArray();
+                Array.Sort(acks);
+                var p99 = acks.Length == 0 ? 0 : acks[Math.Min(acks.Length - 1, (int)(acks.Length * 0.99))];
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"interval {clock.Elapsed.TotalSeconds:0} {acks.Length / (double)options.Interval:0} {p99:0.0}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // ingest is over
+        }
     }
 
     /// <summary>Runs <c>--hook</c> (e.g. bench/run.sh's cost snapshots) as ingest starts and ends, and waits for it.</summary>
@@ -205,7 +231,13 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
             return;
         }
 
-        _ackLatency.Add(Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds);
+        var latency = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+        _ackLatency.Add(latency);
+        if (options.Interval > 0)
+        {
+            Volatile.Read(ref _intervalAcks).Add(latency);
+        }
+
         using var json = JsonDocument.Parse(body);
         _outcomes.AddOrUpdate(json.RootElement.GetProperty("outcome").GetString()!, 1, (_, n) => n + 1);
     }

@@ -5,6 +5,7 @@ using Listo.Orleans.Hosting;
 using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Webhooks;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -73,18 +74,41 @@ public static class GatewayApp
         services.AddListoJournal(builder.Configuration);
         services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton<RejectionLogBudget>();
         services.AddSingleton<BearerKeyFilter>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
-            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound && context.ProblemDetails.Detail is null)
+            var problem = context.ProblemDetails;
+            if (context.Exception is not null)
+            {
+                // Whatever an endpoint did not answer itself: words for the status, never the exception (the log has it).
+                problem.Extensions.Clear();
+                problem.Title = ReasonPhrases.GetReasonPhrase(problem.Status ?? StatusCodes.Status500InternalServerError);
+                problem.Detail = problem.Status switch
+                {
+                    StatusCodes.Status408RequestTimeout => "The request did not arrive in time.",
+                    StatusCodes.Status413PayloadTooLarge => "The request is too large.",
+                    StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request headers are too large.",
+                    < StatusCodes.Status500InternalServerError => "The request could not be read.",
+                    _ => "The gateway failed to answer this request; the failure is logged.",
+                };
+            }
+            else if (problem.Status == StatusCodes.Status404NotFound && problem.Detail is null)
             {
                 var request = context.HttpContext.Request;
-                context.ProblemDetails.Detail = $"There is no {request.Method} {request.Path} on this listener.";
+                problem.Detail = $"There is no {request.Method} {SenderText.Safe(request.Path)} on this listener.";
             }
         });
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
 
         var app = builder.Build();
+
+        // An exception no endpoint answered: the status it means (a framing error is the client's), as problem+json
+        // with no exception details in any environment; in Development too, before the developer exception page.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseListenerSplit();

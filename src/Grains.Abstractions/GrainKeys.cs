@@ -10,9 +10,36 @@ public static class GrainKeys
     /// <summary>Separates client and worker ids in a worker key; Listo ids never contain it.</summary>
     public const char Separator = '/';
 
+    /// <summary>The longest Listo id accepted (Listo's are about 30 characters).</summary>
+    public const int MaxIdLength = 256;
+
     public const string WorkerPrefix = "worker:";
     public const string PersonPrefix = "person:";
     public const string ClientPrefix = "client:";
+
+    /// <summary>
+    /// Whether <paramref name="id"/> can be an entity id: 1 to <see cref="MaxIdLength"/> characters, no
+    /// <see cref="Separator"/>, no white space or control characters, and not <c>.</c> or <c>..</c>, which no URL
+    /// path segment can carry (clients and servers resolve them as dot-segments), so such an entity could never be
+    /// read back. Every other id round-trips through a percent-encoded path segment.
+    /// </summary>
+    public static bool IsValidId(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > MaxIdLength || id is "." or "..")
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (c == Separator || char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The worker engagement key: <c>worker:{clientId}/{workerId}</c>.</summary>
     public static string Worker(string clientId, string workerId) => string.Concat(WorkerPrefix, clientId, "/", workerId);

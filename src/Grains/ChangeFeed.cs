@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json.Serialization;
 
 namespace Listo.Orleans.Grains;
@@ -68,16 +69,42 @@ public sealed class ChangeOptions
 
     /// <summary>How many recent changes <c>GET …/workers/{workerId}/changes</c> returns (read from the feed).</summary>
     public int HistoryPerEntity { get; set; } = 20;
+
+    /// <summary>
+    /// Embedded mode only: how many of the newest changes the in-memory feed keeps (at most; the oldest tenth is
+    /// dropped at once when it is full). A cursor older than what is kept resumes at the oldest change kept.
+    /// </summary>
+    public int InMemoryLimit { get; set; } = 10_000;
 }
 
-/// <summary>The feed in memory: embedded mode (one silo, nothing durable) and grain tests.</summary>
-public sealed class InMemoryChangeFeed : IChangeFeed
+/// <summary>Validates <see cref="ChangeOptions"/> at start: no silent clamping of a bad value.</summary>
+public sealed class ChangeOptionsValidator : IValidateOptions<ChangeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChangeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.HistoryPerEntity is < 1 or > 1000 ? ValidateOptionsResult.Fail("Changes:HistoryPerEntity must be from 1 to 1000.")
+            : options.InMemoryLimit < 10 ? ValidateOptionsResult.Fail("Changes:InMemoryLimit must be at least 10.")
+            : ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>
+/// The feed in memory: embedded mode (one silo, nothing durable) and grain tests. It keeps the newest
+/// <see cref="ChangeOptions.InMemoryLimit"/> changes, so memory stays flat however long the process runs; appends
+/// are idempotent over what is kept. The content of each entity's newest change is kept per entity, like state.
+/// </summary>
+public sealed class InMemoryChangeFeed(IOptions<ChangeOptions>? options = null) : IChangeFeed
 {
     private readonly Lock _lock = new();
+    private readonly int _limit = options?.Value.InMemoryLimit ?? new ChangeOptions().InMemoryLimit;
     private readonly List<EntityChange> _changes = [];
     private readonly HashSet<(string, string, string)> _keys = [];
     private readonly Dictionary<(string, string), string> _contents = [];
     private readonly AppendSignal _appended = new();
+
+    // The feed position of _changes[0]: how many changes were dropped before it. Cursors are positions.
+    private long _dropped;
 
     public Task AppendAsync(EntityChange change, string? content, CancellationToken cancellationToken = default)
     {
@@ -106,8 +133,16 @@ public sealed class InMemoryChangeFeed : IChangeFeed
     {
         lock (_lock)
         {
-            IReadOnlyList<EntityChange> newest = _changes.Where(c => c.EntityType == entityType && c.EntityKey == entityKey).TakeLast(limit).Reverse().ToList();
-            return Task.FromResult(newest);
+            var newest = new List<EntityChange>(Math.Min(limit, 32));
+            for (var i = _changes.Count - 1; i >= 0 && newest.Count < limit; i--)
+            {
+                if (_changes[i].EntityType == entityType && _changes[i].EntityKey == entityKey)
+                {
+                    newest.Add(_changes[i]);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<EntityChange>>(newest);
         }
     }
 
@@ -119,6 +154,18 @@ public sealed class InMemoryChangeFeed : IChangeFeed
         }
 
         _changes.Add(change);
+        if (_changes.Count > _limit)
+        {
+            var drop = Math.Max(1, _limit / 10);
+            for (var i = 0; i < drop; i++)
+            {
+                _keys.Remove((_changes[i].EntityType, _changes[i].EntityKey, _changes[i].EventId));
+            }
+
+            _changes.RemoveRange(0, drop);
+            _dropped += drop;
+        }
+
         return true;
     }
 
@@ -126,26 +173,30 @@ public sealed class InMemoryChangeFeed : IChangeFeed
     {
         ArgumentNullException.ThrowIfNull(query);
         var after = query.After is { Length: > 0 } cursor
-            ? int.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"'{cursor}' is not a cursor of this feed.")
+            ? long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"'{cursor}' is not a cursor of this feed.")
             : 0;
         var page = new List<FeedChange>();
-        var scanned = after;
+        long scanned;
         lock (_lock)
         {
-            for (; scanned < _changes.Count && page.Count < query.Limit; scanned++)
+            // A cursor older than what is kept resumes at the oldest change kept.
+            scanned = Math.Max(after, _dropped);
+            for (; scanned < _dropped + _changes.Count && page.Count < query.Limit; scanned++)
             {
-                if (query.Narrow(_changes[scanned]) is { } change)
+                if (query.Narrow(_changes[(int)(scanned - _dropped)]) is { } change)
                 {
                     page.Add(new FeedChange(Cursor(scanned + 1), change));
                 }
             }
+
+            scanned = Math.Max(scanned, after);
         }
 
         // Past what was scanned, even when the filters matched nothing there, so a filtered consumer moves on.
         return Task.FromResult(new ChangePage(page, Cursor(scanned)));
     }
 
-    private static string Cursor(int position) => position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Cursor(long position) => position.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task WaitAsync(TimeSpan max, CancellationToken cancellationToken = default) => _appended.WaitAsync(max, cancellationToken);
 }

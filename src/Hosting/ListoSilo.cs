@@ -86,6 +86,7 @@ public static class ListoSilo
 
         silo.AddDashboard();
         silo.AddActivityPropagation();
+        silo.Services.AddKeyedSingleton<TimeProvider>(global::Orleans.Runtime.TimeProviderNames.Membership, new SiloStartClock());
         return silo.AddListoStorage(configuration);
     }
 
@@ -127,7 +128,8 @@ public static class ListoSilo
         ArgumentNullException.ThrowIfNull(configuration);
         var services = silo.Services;
         services.AddSingleton<ListoStorageSerializer>();
-        services.Configure<ChangeOptions>(configuration.GetSection(ChangeOptions.Section));
+        services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(ChangeOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChangeOptions>, ChangeOptionsValidator>();
         if (IsEmbedded(configuration))
         {
             services.AddSingleton<IChangeFeed, InMemoryChangeFeed>();

@@ -7,7 +7,9 @@ namespace Listo.Orleans.Gateway.Apis;
 
 /// <summary>
 /// The <c>/v1</c> query API on the internal listener. Entity reads go to the grains, never to storage directly; the
-/// change feed and the delivery journal are read from where they are kept.
+/// change feed and the delivery journal are read from where they are kept. An id that no delivery could have
+/// carried (<see cref="GrainKeys.IsValidId"/>: an encoded '/', a 10 KB string, ...) is answered 404 without
+/// activating a grain for it.
 /// </summary>
 internal static class QueryEndpoints
 {
@@ -31,7 +33,7 @@ internal static class QueryEndpoints
     private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetWorkerChangesAsync(
         string clientId, string workerId, IGrainFactory grains, IChangeFeed feed, IOptions<ChangeOptions> options, CancellationToken aborted)
     {
-        if (!IsKey(clientId) || !IsKey(workerId) || await grains.GetWorkerGrain(clientId, workerId).GetAsync() is null)
+        if (!GrainKeys.IsValidId(clientId) || !GrainKeys.IsValidId(workerId) || await grains.GetWorkerGrain(clientId, workerId).GetAsync() is null)
         {
             return Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
         }
@@ -96,25 +98,22 @@ internal static class QueryEndpoints
     }
 
     private static async Task<Results<Ok<ClientResponse>, ProblemHttpResult>> GetClientAsync(string clientId, IGrainFactory grains)
-        => await grains.GetClientGrain(clientId).GetAsync() is { } snapshot
+        => GrainKeys.IsValidId(clientId) && await grains.GetClientGrain(clientId).GetAsync() is { } snapshot
             ? TypedResults.Ok(ClientResponse.From(snapshot))
             : Problems.NotFound($"No client.created has been applied for client '{clientId}'.");
 
     private static async Task<Results<Ok<ClientWorkersResponse>, ProblemHttpResult>> GetClientWorkersAsync(string clientId, IGrainFactory grains)
-        => await grains.GetClientGrain(clientId).GetWorkersAsync() is { } view
+        => GrainKeys.IsValidId(clientId) && await grains.GetClientGrain(clientId).GetWorkersAsync() is { } view
             ? TypedResults.Ok(ClientWorkersResponse.From(view))
             : Problems.NotFound($"Neither client '{clientId}' nor any worker under it is known.");
 
     private static async Task<Results<Ok<WorkerResponse>, ProblemHttpResult>> GetWorkerAsync(string clientId, string workerId, IGrainFactory grains)
-        => IsKey(clientId) && IsKey(workerId) && await grains.GetWorkerGrain(clientId, workerId).GetAsync() is { } snapshot
+        => GrainKeys.IsValidId(clientId) && GrainKeys.IsValidId(workerId) && await grains.GetWorkerGrain(clientId, workerId).GetAsync() is { } snapshot
             ? TypedResults.Ok(WorkerResponse.From(snapshot))
             : Problems.NotFound($"No snapshot is known for worker '{workerId}' of client '{clientId}'.");
 
     private static async Task<Results<Ok<PersonResponse>, ProblemHttpResult>> GetPersonAsync(string workerProfileId, IGrainFactory grains)
-        => await grains.GetPersonGrain(workerProfileId).GetAsync() is { } view
+        => GrainKeys.IsValidId(workerProfileId) && await grains.GetPersonGrain(workerProfileId).GetAsync() is { } view
             ? TypedResults.Ok(PersonResponse.From(view))
             : Problems.NotFound($"No engagement is known for person '{workerProfileId}'.");
-
-    // A path segment may carry an encoded '/', which would address another worker's key.
-    private static bool IsKey(string id) => !id.Contains(GrainKeys.Separator, StringComparison.Ordinal);
 }

@@ -14,6 +14,13 @@ internal static class Problems
     public static ProblemHttpResult TooLarge(int maxBytes)
         => Make(413, "body-too-large", "The body is too large", $"The body exceeds Webhooks:MaxBodyBytes ({maxBytes} bytes).");
 
+    public static ProblemHttpResult BadFraming()
+        => Make(400, "bad-framing", "The request body could not be read",
+            "The body's HTTP framing is not valid: a chunk size that is not hexadecimal or too large, or a body shorter than announced.");
+
+    public static ProblemHttpResult BodyTimeout()
+        => Make(408, "body-timeout", "The request body did not arrive in time", "The body arrived too slowly; send it again.");
+
     public static ProblemHttpResult Unavailable(string detail) => Make(503, "unavailable", "The delivery cannot be stored now; retry later", detail);
 
     public static ProblemHttpResult Unauthenticated()

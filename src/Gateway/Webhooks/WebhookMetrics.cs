@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Listo.Orleans.Grains;
+using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Hosting.Operations;
 
 namespace Listo.Orleans.Gateway.Webhooks;
@@ -17,7 +18,7 @@ internal sealed class WebhookMetrics
     {
         var meter = meters.Create(ListoOperations.MeterName);
         _deliveries = meter.CreateCounter<long>("listo.webhook.deliveries", "{delivery}", "Authentic deliveries answered 200, by event type and outcome.");
-        _rejections = meter.CreateCounter<long>("listo.webhook.rejections", "{delivery}", "Deliveries refused, by reason: header, signature, timestamp, malformed, too_large.");
+        _rejections = meter.CreateCounter<long>("listo.webhook.rejections", "{delivery}", "Deliveries refused, by reason: header, signature, timestamp, malformed, too_large, framing, body_timeout.");
         _unavailable = meter.CreateCounter<long>("listo.webhook.unavailable", "{delivery}", "Deliveries answered 503 (Listo retries), by reason: timeout, failure.");
         _ackDuration = meter.CreateHistogram(
             "listo.webhook.ack.duration",
@@ -29,7 +30,9 @@ internal sealed class WebhookMetrics
     public void Answered(string eventType, DeliveryOutcome outcome, long startedAt)
     {
         var name = outcome.ToWireName();
-        _deliveries.Add(1, new("type", eventType), new("outcome", name));
+        // An ignored delivery's type is whatever the sender wrote: the tag keeps only the types Listo documents.
+        var type = eventType is ListoEnvelope.WorkerUpdated or ListoEnvelope.WorkerOnboarded or ListoEnvelope.ClientCreated ? eventType : "other";
+        _deliveries.Add(1, new("type", type), new("outcome", name));
         _ackDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("outcome", name));
     }
 

@@ -24,6 +24,7 @@ internal sealed partial class WebhookReceiver(
     IDeliveryRecorder journal,
     IGrainFactory grains,
     WebhookMetrics metrics,
+    RejectionLogBudget logBudget,
     TimeProvider time,
     ILogger<WebhookReceiver> logger)
 {
@@ -39,9 +40,19 @@ internal sealed partial class WebhookReceiver(
         var startedAt = Stopwatch.GetTimestamp();
         var receivedAt = time.GetUtcNow();
         var request = http.Request;
-        string? id = request.Headers[WebhookVerifier.IdHeader];
-        string? timestamp = request.Headers[WebhookVerifier.TimestampHeader];
-        string? signature = request.Headers[WebhookVerifier.SignatureHeader];
+        var headers = request.Headers;
+        if (headers[WebhookVerifier.IdHeader].Count > 1 || headers[WebhookVerifier.TimestampHeader].Count > 1)
+        {
+            return Reject(new VerificationResult(VerificationFailure.MalformedHeader,
+                $"The {WebhookVerifier.IdHeader} and {WebhookVerifier.TimestampHeader} headers must each be sent once."), null);
+        }
+
+        string? id = headers[WebhookVerifier.IdHeader];
+        string? timestamp = headers[WebhookVerifier.TimestampHeader];
+
+        // Several webhook-signature lines are one list, as HTTP allows for a list-valued header.
+        var signatures = headers[WebhookVerifier.SignatureHeader];
+        var signature = signatures.Count > 1 ? string.Join(' ', signatures.ToArray()) : (string?)signatures;
 
         // Everything the headers alone can refuse is refused before a byte of the body is read.
         var check = verifier.CheckHeaders(id, timestamp, signature);
@@ -55,7 +66,18 @@ internal sealed partial class WebhookReceiver(
             return RejectTooLarge(id!, $"Content-Length {request.ContentLength}");
         }
 
-        var body = await ReadBodyAsync(request.Body, request.ContentLength, http.RequestAborted);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request.Body, request.ContentLength, http.RequestAborted);
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested && ex is BadHttpRequestException or IOException or InvalidDataException)
+        {
+            // Framing the server cannot read (a chunk size that is not hex or overflows, a body cut short, too slow):
+            // the status it means, and words, never the exception.
+            return RejectUnreadable(id!, ex as BadHttpRequestException);
+        }
+
         if (body is null)
         {
             return RejectTooLarge(id!, $"more than {_maxBodyBytes} bytes");
@@ -79,7 +101,7 @@ internal sealed partial class WebhookReceiver(
         {
             case ParsedDelivery.Invalid invalid:
                 // Authentic but unusable: kept as quarantined (a later version may replay it), then refused.
-                LogRejected(id, "malformed", invalid.Detail);
+                LogMalformed(id, SenderText.Safe(invalid.Detail));
                 if (!await JournalAsync(received with { Outcome = JournalOutcomes.Quarantined, Detail = invalid.Detail }, aborted))
                 {
                     return Unavailable(http, "journal", startedAt, JournalUnavailable);
@@ -88,7 +110,12 @@ internal sealed partial class WebhookReceiver(
                 metrics.Rejected("malformed");
                 return Problems.InvalidEnvelope(invalid.Detail);
             case ParsedDelivery.Ignored ignored:
-                LogIgnored(id, ignored.Type, ignored.Reason);
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    var (type, reason) = (SenderText.Safe(ignored.Type), SenderText.Safe(ignored.Reason));
+                    LogIgnored(id, type, reason);
+                }
+
                 if (!await JournalAsync(received with { Outcome = JournalOutcomes.Ignored, Detail = ignored.Reason }, aborted))
                 {
                     return Unavailable(http, "journal", startedAt, JournalUnavailable);
@@ -175,16 +202,41 @@ internal sealed partial class WebhookReceiver(
             VerificationFailure.TimestampOutOfTolerance => ("timestamp", Problems.Unauthorized(result.Detail!)),
             _ => ("signature", Problems.Unauthorized(result.Detail!)),
         };
-        LogRejected(id is { Length: <= WebhookVerifier.MaxIdLength } ? id : "(none)", reason, result.Detail!);
+        WarnUnauthenticated(id, reason, result.Detail!);
         metrics.Rejected(reason);
         return problem;
     }
 
     private ProblemHttpResult RejectTooLarge(string id, string detail)
     {
-        LogRejected(id, "too_large", detail);
+        WarnUnauthenticated(id, "too_large", detail);
         metrics.Rejected("too_large");
         return Problems.TooLarge(_maxBodyBytes);
+    }
+
+    private ProblemHttpResult RejectUnreadable(string id, BadHttpRequestException? framing)
+    {
+        var (reason, problem) = framing?.StatusCode switch
+        {
+            StatusCodes.Status408RequestTimeout => ("body_timeout", Problems.BodyTimeout()),
+            StatusCodes.Status413PayloadTooLarge => ("too_large", Problems.TooLarge(_maxBodyBytes)),
+            _ => ("framing", Problems.BadFraming()),
+        };
+        WarnUnauthenticated(id, reason, "the request body could not be read");
+        metrics.Rejected(reason);
+        return problem;
+    }
+
+    /// <summary>
+    /// A warning about a request not (yet) known to be Listo's: its values escaped and cut, and within
+    /// <see cref="RejectionLogBudget"/>, so a flood cannot fill a disk.
+    /// </summary>
+    private void WarnUnauthenticated(string? id, string reason, string detail)
+    {
+        if (logger.IsEnabled(LogLevel.Warning) && logBudget.TryTake(out var suppressed))
+        {
+            LogRejected(SenderText.Safe(id), reason, SenderText.Safe(detail), suppressed);
+        }
     }
 
     /// <summary>
@@ -233,8 +285,11 @@ internal sealed partial class WebhookReceiver(
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Rejected delivery {WebhookId}: {Reason}: {Detail}")]
-    private partial void LogRejected(string webhookId, string reason, string detail);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Rejected delivery {WebhookId}: {Reason}: {Detail} ({Suppressed} similar warnings left out before this one)")]
+    private partial void LogRejected(string webhookId, string reason, string detail, long suppressed);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Quarantined authentic delivery {WebhookId}: {Detail}")]
+    private partial void LogMalformed(string webhookId, string detail);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Ignored delivery {WebhookId} of type {EventType}: {Reason}")]
     private partial void LogIgnored(string webhookId, string eventType, string reason);

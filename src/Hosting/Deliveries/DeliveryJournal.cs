@@ -81,6 +81,9 @@ public sealed class JournalOptions
 
     /// <summary>How often the gateway purges what is older than the retention.</summary>
     public int PurgeIntervalMinutes { get; set; } = 60;
+
+    /// <summary>Embedded mode only: how many of the newest deliveries (by first receipt) the in-memory journal keeps.</summary>
+    public int InMemoryLimit { get; set; } = 10_000;
 }
 
 /// <summary>Cursors of the journal: opaque to callers, <c>{received µs}|{id}</c> inside.</summary>
@@ -118,11 +121,17 @@ public static class JournalCursor
     public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
 }
 
-/// <summary>The journal of the embedded mode: in memory, gone with the process like the rest of its state.</summary>
-public sealed class InMemoryDeliveryJournal : IDeliveryJournal, IDeliveryRecorder
+/// <summary>
+/// The journal of the embedded mode: in memory, gone with the process like the rest of its state. It keeps the
+/// newest <see cref="JournalOptions.InMemoryLimit"/> deliveries by first receipt, so memory stays flat however long
+/// the process runs, and an index in the listing order, so a page costs its own length, not a sort of the journal.
+/// </summary>
+public sealed class InMemoryDeliveryJournal(Microsoft.Extensions.Options.IOptions<JournalOptions>? options = null) : IDeliveryJournal, IDeliveryRecorder
 {
     private readonly Lock _lock = new();
+    private readonly int _limit = options?.Value.InMemoryLimit ?? new JournalOptions().InMemoryLimit;
     private readonly Dictionary<string, JournalEntry> _entries = new(StringComparer.Ordinal);
+    private readonly SortedSet<(DateTimeOffset ReceivedAt, string Id)> _order = new(ListingOrder.Instance);
 
     public Task RecordAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
     {
@@ -132,7 +141,20 @@ public sealed class InMemoryDeliveryJournal : IDeliveryJournal, IDeliveryRecorde
             foreach (var entry in entries)
             {
                 var received = entry with { ReceivedAt = JournalCursor.Truncate(entry.ReceivedAt), LastReceivedAt = JournalCursor.Truncate(entry.LastReceivedAt) };
-                _entries[entry.Id] = _entries.TryGetValue(entry.Id, out var held) ? held.Then(received) : received;
+                if (_entries.TryGetValue(entry.Id, out var held))
+                {
+                    _entries[entry.Id] = held.Then(received); // keeps the first receipt, so its place in the order
+                    continue;
+                }
+
+                _entries[entry.Id] = received;
+                _order.Add((received.ReceivedAt, received.Id));
+                if (_order.Count > _limit)
+                {
+                    var oldest = _order.Min;
+                    _order.Remove(oldest);
+                    _entries.Remove(oldest.Id);
+                }
             }
         }
 
@@ -162,15 +184,26 @@ public sealed class InMemoryDeliveryJournal : IDeliveryJournal, IDeliveryRecorde
     {
         ArgumentNullException.ThrowIfNull(query);
         var after = query.After is { } cursor ? JournalCursor.Parse(cursor) : (DateTimeOffset.MinValue, "");
-        List<JournalEntry> page;
+        var page = new List<JournalEntry>(Math.Min(query.Limit + 1, 1024));
         lock (_lock)
         {
-            page = _entries.Values
-                .Where(e => query.Matches(e) && (e.ReceivedAt > after.Item1 || (e.ReceivedAt == after.Item1 && string.CompareOrdinal(e.Id, after.Item2) > 0)))
-                .OrderBy(e => e.ReceivedAt).ThenBy(e => e.Id, StringComparer.Ordinal)
-                .Take(query.Limit + 1)
-                .Select(e => query.IncludeBody ? e : e with { Body = ReadOnlyMemory<byte>.Empty })
-                .ToList();
+            if (_order.Count > 0 && ListingOrder.Instance.Compare(after, _order.Max) < 0)
+            {
+                foreach (var key in _order.GetViewBetween(after, _order.Max))
+                {
+                    var entry = _entries[key.Id];
+                    if (ListingOrder.Instance.Compare(key, after) <= 0 || !query.Matches(entry))
+                    {
+                        continue;
+                    }
+
+                    page.Add(query.IncludeBody ? entry : entry with { Body = ReadOnlyMemory<byte>.Empty });
+                    if (page.Count > query.Limit)
+                    {
+                        break;
+                    }
+                }
+            }
         }
 
         return Task.FromResult(JournalPage.From(page, query.Limit));
@@ -188,9 +221,28 @@ public sealed class InMemoryDeliveryJournal : IDeliveryJournal, IDeliveryRecorde
     {
         lock (_lock)
         {
-            var old = _entries.Values.Where(e => e.ReceivedAt < before).Select(e => e.Id).ToList();
-            old.ForEach(id => _entries.Remove(id));
-            return Task.FromResult((long)old.Count);
+            long purged = 0;
+            while (_order.Count > 0 && _order.Min.ReceivedAt < before)
+            {
+                var oldest = _order.Min;
+                _order.Remove(oldest);
+                _entries.Remove(oldest.Id);
+                purged++;
+            }
+
+            return Task.FromResult(purged);
+        }
+    }
+
+    /// <summary>Oldest first by first receipt, then by id (ordinal): the order <c>GET /v1/deliveries</c> lists.</summary>
+    private sealed class ListingOrder : IComparer<(DateTimeOffset ReceivedAt, string Id)>
+    {
+        public static readonly ListingOrder Instance = new();
+
+        public int Compare((DateTimeOffset ReceivedAt, string Id) x, (DateTimeOffset ReceivedAt, string Id) y)
+        {
+            var byTime = x.ReceivedAt.CompareTo(y.ReceivedAt);
+            return byTime != 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
         }
     }
 }

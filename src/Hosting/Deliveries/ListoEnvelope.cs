@@ -35,7 +35,6 @@ public static class ListoEnvelope
     public const string WorkerUpdated = "worker.updated";
 
     private const int SupportedVersion = 1;
-    private const int MaxIdLength = 256;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
@@ -168,7 +167,7 @@ public static class ListoEnvelope
 
     private static ParsedDelivery.Invalid Invalid(string type, EventStamp stamp, string detail) => new(detail, type, stamp.OccurredAtText);
 
-    /// <summary>Ids become grain keys: non-empty, bounded, no separator, no white space or control characters.</summary>
+    /// <summary>Ids become grain keys and URL path segments: <see cref="GrainKeys.IsValidId"/>.</summary>
     private static bool TryId(JsonElement data, string name, out string value, out string problem)
     {
         problem = "";
@@ -178,9 +177,9 @@ public static class ListoEnvelope
             return false;
         }
 
-        if (value.Length > MaxIdLength || value.AsSpan().IndexOfAnyInRange('\0', ' ') >= 0 || value.Contains(GrainKeys.Separator, StringComparison.Ordinal))
+        if (!GrainKeys.IsValidId(value))
         {
-            problem = $"data.{name} '{Truncate(value)}' is not a valid Listo id (at most {MaxIdLength} characters, no '/', spaces or control characters).";
+            problem = $"data.{name} '{Truncate(value)}' is not a valid Listo id (at most {GrainKeys.MaxIdLength} characters, no '/', white space or control characters, not '.' or '..').";
             return false;
         }
 

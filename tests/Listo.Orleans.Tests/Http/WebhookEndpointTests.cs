@@ -65,7 +65,7 @@ public sealed class WebhookEndpointTests(GatewayFixture gateway) : IClassFixture
 
     [Theory]
     [InlineData(WebhookVerifier.TimestampHeader, "not-a-number")]
-    [InlineData(WebhookVerifier.SignatureHeader, "garbage-without-a-version")]
+    [InlineData(WebhookVerifier.IdHeader, "msg 1")]
     public async Task MalformedHeader_Is400(string header, string value)
     {
         using var response = await gateway.PostAsync(AnyWorkerEvent(), tweak: r =>
@@ -103,11 +103,7 @@ public sealed class WebhookEndpointTests(GatewayFixture gateway) : IClassFixture
         var signature = WebhookSigner.Sign(GatewayFixture.Secret, (string)envelope["id"]!, ts, signedBody);
         var tampered = Encoding.UTF8.GetBytes(envelope.ToJsonString().Replace("Springfield", "Springfielf", StringComparison.Ordinal));
 
-        using var response = await gateway.PostRawAsync(tampered, (string)envelope["id"]!, timestamp: ts, tweak: r =>
-        {
-            r.Headers.Remove(WebhookVerifier.SignatureHeader);
-            r.Headers.TryAddWithoutValidation(WebhookVerifier.SignatureHeader, signature);
-        });
+        using var response = await gateway.PostRawAsync(tampered, (string)envelope["id"]!, timestamp: ts, tweak: WithSignatures(signature));
         await AssertProblem(response, HttpStatusCode.Unauthorized, "tampered body");
     }
 
@@ -124,12 +120,62 @@ public sealed class WebhookEndpointTests(GatewayFixture gateway) : IClassFixture
         var body = Encoding.UTF8.GetBytes(envelope.ToJsonString());
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var valid = WebhookSigner.Sign(GatewayFixture.Secret, (string)envelope["id"]!, ts, body);
-        using var several = await gateway.PostRawAsync(body, (string)envelope["id"]!, timestamp: ts, tweak: r =>
-        {
-            r.Headers.Remove(WebhookVerifier.SignatureHeader);
-            r.Headers.TryAddWithoutValidation(WebhookVerifier.SignatureHeader, $"v1a,{valid[3..]} v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= {valid}");
-        });
+        using var several = await gateway.PostRawAsync(body, (string)envelope["id"]!, timestamp: ts, tweak: WithSignatures($"v1a,{valid[3..]} v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= {valid}"));
         Assert.Equal(HttpStatusCode.OK, several.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("v1,")]
+    [InlineData("v1")]
+    [InlineData("garbage-without-a-version")]
+    public async Task UnparseableSignatureEntry_CountsAsNoMatch_401(string signature)
+    {
+        using var response = await gateway.PostAsync(AnyWorkerEvent(), tweak: WithSignatures(signature));
+        await AssertProblem(response, HttpStatusCode.Unauthorized, signature);
+    }
+
+    [Fact]
+    public async Task TwoSignatureHeaderLines_AreOneCombinedList()
+    {
+        var envelope = AnyWorkerEvent();
+        var body = Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var valid = WebhookSigner.Sign(GatewayFixture.Secret, (string)envelope["id"]!, ts, body);
+        using var response = await gateway.PostRawAsync(body, (string)envelope["id"]!, timestamp: ts, tweak: WithSignatures(["v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", valid]));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(WebhookVerifier.IdHeader)]
+    [InlineData(WebhookVerifier.TimestampHeader)]
+    public async Task TheIdOrTimestampHeaderSentTwice_Is400(string header)
+    {
+        using var response = await gateway.PostAsync(AnyWorkerEvent(), tweak: r =>
+        {
+            var value = r.Headers.GetValues(header).Single();
+            r.Headers.Remove(header);
+            r.Headers.TryAddWithoutValidation(header, [value, value]);
+        });
+        await AssertProblem(response, HttpStatusCode.BadRequest, header + " twice");
+    }
+
+    [Theory]
+    [InlineData(".", "worker")]
+    [InlineData("..", "worker")]
+    [InlineData(".", "client")]
+    [InlineData("..", "person")]
+    public async Task DotIds_CannotBeReadBackThroughAPath_SoTheyAre400(string id, string which)
+    {
+        var (client, worker, person) = Ids();
+        var data = ListoEvents.WorkerData(client, worker, person);
+        data[which switch { "worker" => "workerId", "client" => "clientId", _ => "workerProfileId" }] = id;
+        var eventId = ListoEvents.NewId("lglsoevt");
+        var envelope = ListoEvents.Envelope(eventId, "worker.updated", ListoEvents.At(0), "worker", (string)data["workerId"]!, data);
+        using var response = await gateway.PostAsync(envelope);
+        var body = await AssertProblem(response, HttpStatusCode.BadRequest, $"{which} id '{id}'");
+        Assert.Contains("invalid-envelope", body, StringComparison.Ordinal);
+        var (_, journaled) = await gateway.GetAsync($"/v1/deliveries/{eventId}");
+        Assert.Equal("quarantined", journaled.GetProperty("outcome").GetString());
     }
 
     public static TheoryData<string, string> InvalidBodyCases => new()
@@ -205,6 +251,13 @@ public sealed class WebhookEndpointTests(GatewayFixture gateway) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("North Haverbrook", body.GetProperty("profile").GetProperty("address").GetProperty("city").GetString());
     }
+
+    /// <summary>Replaces the signature header with <paramref name="lines"/> (one header line each).</summary>
+    private static Action<HttpRequestMessage> WithSignatures(params string[] lines) => r =>
+    {
+        r.Headers.Remove(WebhookVerifier.SignatureHeader);
+        r.Headers.TryAddWithoutValidation(WebhookVerifier.SignatureHeader, lines);
+    };
 
     private static JsonObject AnyWorkerEvent()
     {

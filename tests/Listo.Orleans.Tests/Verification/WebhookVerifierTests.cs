@@ -24,7 +24,11 @@ public sealed class WebhookVerifierTests
         { "timestamp not a number", Id, "yesterday", () => Sign(Secret, Now), "", VerificationFailure.MalformedHeader },
         { "timestamp in milliseconds-with-fraction", Id, "1746271800.5", () => Sign(Secret, Now), "", VerificationFailure.MalformedHeader },
         { "negative timestamp", Id, "-1746271800", () => Sign(Secret, Now), "", VerificationFailure.MalformedHeader },
-        { "signature without version", Id, Now.ToString(), () => Sign(Secret, Now)[3..], "", VerificationFailure.MalformedHeader },
+        // Entries that do not parse count as no match (as the reference libraries do), and the others are still checked.
+        { "signature without version", Id, Now.ToString(), () => Sign(Secret, Now)[3..], "", VerificationFailure.NoMatchingSignature },
+        { "v1, alone", Id, Now.ToString(), () => "v1,", "", VerificationFailure.NoMatchingSignature },
+        { "an entry with no comma", Id, Now.ToString(), () => "v1", "", VerificationFailure.NoMatchingSignature },
+        { "unparseable entries, then a valid one", Id, Now.ToString(), () => "v1, v1 ,,, " + Sign(Secret, Now), "", VerificationFailure.None },
         { "id with a space", "msg 1", Now.ToString(), () => Sign(Secret, Now), "", VerificationFailure.MalformedHeader },
         { "timestamp too old", Id, (Now - 301).ToString(), () => Sign(Secret, Now - 301), "", VerificationFailure.TimestampOutOfTolerance },
         { "timestamp too far in the future", Id, (Now + 301).ToString(), () => Sign(Secret, Now + 301), "", VerificationFailure.TimestampOutOfTolerance },
