@@ -6,7 +6,8 @@
 # that is a leak or an unbounded buffer.
 #   bench/soak.sh                          both modes, about 25 minutes
 #   SOAK_MODES=embedded SOAK_MINUTES=2 bench/soak.sh
-# Writes bench/results/soak-<UTC time>/<mode>.tsv and prints each curve.
+# Writes bench/results/soak-<UTC time>/<mode>.tsv and prints each curve. Run nothing else meanwhile: a build on the
+# same two cores turns "half of peak" into an overload and the curve into a queue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,10 +29,11 @@ heap_mib() { # GC heap after the last collection, all generations
 
 soak() { # mode ingress metrics pid
   local mode=$1 ingress=$2 metrics=$3 pid=$4
-  # Peak: a warm-up, then a full-speed run on its own population; the soak runs at half of that.
+  # Peak: a warm-up, then a full-speed run of the soak's own shape (the same population, updates with profile
+  # changes); the soak runs at half of that, so it measures a server with headroom, not a queue.
   "${loadgen[@]}" --name "$mode-warmup" --ingress "$ingress" --reads "${metrics%/metrics}" "${common[@]}" --people 1500 --versions 2 \
     --tag "w$mode$RANDOM" >/dev/null 2>&1
-  "${loadgen[@]}" --name "$mode-peak" --ingress "$ingress" --reads "${metrics%/metrics}" "${common[@]}" --people 6000 --versions 2 \
+  "${loadgen[@]}" --name "$mode-peak" --ingress "$ingress" --reads "${metrics%/metrics}" "${common[@]}" --people "$PEOPLE" --versions 6 \
     --tag "p$mode$RANDOM" --output "$out/$mode-peak.json" >/dev/null 2>&1
   local rate versions
   rate=$(python3 -c "import json;print(round(json.load(open('$out/$mode-peak.json'))['deliveriesPerSecond']/2))")

@@ -1,9 +1,10 @@
+using Listo.Orleans.Deliveries;
 using Listo.Orleans.Gateway.Apis;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Gateway.Webhooks;
-using Listo.Orleans.Hosting;
-using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Hosting.Operations;
+using Listo.Orleans.Hosting;
+using Listo.Orleans.Storage;
 using Listo.Orleans.Webhooks;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -72,6 +73,7 @@ public static class GatewayApp
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddListoJournal(builder.Configuration);
+        services.AddSingleton<WebhookRequestReader>();
         services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<RejectionLogBudget>();

@@ -3,18 +3,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Listo.Orleans.Gateway;
 
-/// <summary>The two listeners of the gateway.</summary>
-[Flags]
-public enum Listener
-{
-    Ingress = 1,
-    Internal = 2,
-    Both = Ingress | Internal,
-}
-
-/// <summary>Endpoint metadata: which listeners may serve the endpoint. Endpoints without it are internal only.</summary>
-public sealed record ListenerMetadata(Listener Allowed);
-
 /// <summary>
 /// Tags every connection with the listener it arrived on (at the socket, not from the Host header, which a
 /// caller controls) and hides endpoints from the listener they do not belong to: they answer 404 there.

@@ -9,10 +9,3 @@ public sealed record Outbox(EntityChange? Change, string? Content, JournalEntry?
 {
     public bool IsEmpty => Change is null && Receipt is null;
 }
-
-/// <summary>A state that may carry an <see cref="Outbox"/> to its next write. The outbox is never stored.</summary>
-public interface IHasOutbox
-{
-    /// <summary>Takes the outbox of the pending write (null when there is none); a second call returns null.</summary>
-    Outbox? TakeOutbox();
-}

@@ -1,5 +1,6 @@
 namespace Listo.Orleans.Grains;
 
+/// <summary>Writing a grain's state so that a failed write leaves the activation consistent.</summary>
 internal static class StateWrites
 {
     /// <summary>
@@ -11,15 +12,12 @@ internal static class StateWrites
     {
         var previous = state.State;
         state.State = next;
-        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await state.WriteStateAsync();
-            StorageMetrics.RecordWrite<T>(startedAt, ok: true);
         }
         catch
         {
-            StorageMetrics.RecordWrite<T>(startedAt, ok: false);
             state.State = previous;
             onFailure();
             throw;
@@ -36,16 +34,4 @@ internal static class StateWrites
             changes.Forget();
             deactivate();
         });
-
-    /// <summary>Keeps the newer of the held and the offered value in a derived cache.</summary>
-    public static bool SetIfNewer<T>(this Dictionary<string, T> cache, string key, T offered, Func<T, EventStamp> stamp)
-    {
-        if (cache.TryGetValue(key, out var held) && !stamp(offered).IsNewerThan(stamp(held)))
-        {
-            return false;
-        }
-
-        cache[key] = offered;
-        return true;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Listo.Orleans.Storage;
 
 namespace Listo.Orleans.Hosting;
 

@@ -3,10 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
 using Listo.Orleans.Storage;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using System.Net;
@@ -22,7 +20,7 @@ public static class ListoSilo
     public const string ConnectionStringName = "Listo";
 
     /// <summary>The configuration key of <see cref="ConnectionStringName"/>.</summary>
-    public const string ConnectionStringKey = "ConnectionStrings:" + ConnectionStringName;
+    public const string ConnectionStringKey = ListoDatabase.ConnectionStringKey;
 
     /// <summary>True when no connection string is configured: in-memory state, localhost clustering.</summary>
     public static bool IsEmbedded(IConfiguration configuration)
@@ -128,6 +126,7 @@ public static class ListoSilo
         ArgumentNullException.ThrowIfNull(configuration);
         var services = silo.Services;
         services.AddSingleton<ListoStorageSerializer>();
+        services.AddSingleton<StorageMetrics>();
         services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(ChangeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChangeOptions>, ChangeOptionsValidator>();
         if (IsEmbedded(configuration))
@@ -137,8 +136,8 @@ public static class ListoSilo
             services.AddSingleton<IDeliveryRecorder>(sp => sp.GetRequiredService<InMemoryDeliveryJournal>());
             services.AddSingleton<InMemoryGrainStorage>();
             services.AddSingleton<IWorkerDirectory>(sp => sp.GetRequiredService<InMemoryGrainStorage>());
-            services.AddGrainStorage(StateNames.Storage, (sp, _) => new OutboxAfterWriteStorage(
-                sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()));
+            services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new OutboxAfterWriteStorage(
+                sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>())));
             services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
             return silo;
         }
@@ -150,26 +149,12 @@ public static class ListoSilo
             throw new StartupConfigurationException("Storage:MaxFlushRows, Storage:MaxFlushBytes and Storage:MaxReadBatch must be at least 1.");
         }
 
-        // One data source for the silo's storage: the engine's two dedicated connections and the feed's and the
-        // worker directory's reads.
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        services.AddSingleton(sp => new StorageEngine(
-            sp.GetRequiredService<NpgsqlDataSource>(),
-            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-            engineOptions,
-            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            sp.GetRequiredService<ILogger<StorageEngine>>()));
-        services.AddSingleton<IDeliveryRecorder>(sp => new EngineDeliveryRecorder(sp.GetRequiredService<StorageEngine>()));
-        services.AddSingleton<IChangeFeed>(sp => new PostgresChangeFeed(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<StorageEngine>()));
-        services.AddSingleton<IWorkerDirectory>(sp => new PostgresWorkerDirectory(
-            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
-        services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
+        services.AddListoPostgresStorage(connectionString, engineOptions, sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
         switch (engineOptions.Provider)
         {
             case StorageProviders.Engine:
-                services.AddGrainStorage(StateNames.Storage, (sp, _) => new EngineGrainStorage(
-                    sp.GetRequiredService<StorageEngine>(), sp.GetRequiredService<ListoStorageSerializer>()));
+                services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new EngineGrainStorage(
+                    sp.GetRequiredService<StorageEngine>(), sp.GetRequiredService<ListoStorageSerializer>())));
                 break;
             case StorageProviders.AdoNet:
                 // Orleans' provider over the same rows, under a name of its own; "listo" adds the outbox rows after it.
@@ -180,8 +165,8 @@ public static class ListoSilo
                 });
                 services.AddOptions<AdoNetGrainStorageOptions>(AdoNetStorageName)
                     .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
-                services.AddGrainStorage(StateNames.Storage, (sp, _) => new OutboxAfterWriteStorage(
-                    sp.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()));
+                services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new OutboxAfterWriteStorage(
+                    sp.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>())));
                 break;
             default:
                 throw new StartupConfigurationException(
@@ -217,4 +202,7 @@ public static class ListoSilo
     /// <summary>In durable mode, fails with one line unless the schema this build needs is in place.</summary>
     public static Task RequireSchemaAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
         => IsEmbedded(configuration) ? Task.CompletedTask : ListoSchema.RequireCurrentAsync(DurableConnectionString(configuration), cancellationToken);
+
+    /// <summary><paramref name="inner"/> with its writes measured (listo.storage.write.duration).</summary>
+    private static MeasuredGrainStorage Measured(IServiceProvider services, IGrainStorage inner) => new(inner, services.GetRequiredService<StorageMetrics>());
 }

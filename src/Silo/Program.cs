@@ -1,24 +1,15 @@
-using Listo.Orleans.Hosting;
 using Listo.Orleans.Hosting.Operations;
-using Listo.Orleans.Silo;
+using Listo.Orleans.Hosting;
+using Listo.Orleans.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 
 // dotnet run --project src/Silo                 a headless silo joining the configured cluster; its only HTTP is
 //                                               the internal listener (Silo:InternalUrl): /health/*, /metrics
-// dotnet run --project src/Silo -- migrate      applies the PostgreSQL schema, then exits
-// dotnet run --project src/Silo -- replay       re-applies journaled deliveries through the running cluster
-// dotnet run --project src/Silo -- purge        deletes journaled deliveries older than the retention
+// dotnet run --project src/Silo -- migrate      applies the PostgreSQL schema, then exits (the Kubernetes Job)
+// Operator commands (replay, purge) are in tools/ListoAdmin.
 try
 {
-    switch (args.FirstOrDefault())
-    {
-        case "replay":
-            return await JournalCommands.ReplayAsync(args[1..], Console.Out);
-        case "purge":
-            return await JournalCommands.PurgeAsync(args[1..], Console.Out);
-    }
-
     var migrate = args.Length > 0 && args[0] == "migrate";
     if (migrate)
     {
@@ -49,13 +40,6 @@ try
     app.MapListoMetrics();
     await app.RunAsync();
     return 0;
-}
-catch (UsageException ex)
-{
-    await Console.Error.WriteLineAsync($"Usage error: {ex.Message}");
-    await Console.Error.WriteLineAsync($"  {JournalCommands.ReplayUsage}");
-    await Console.Error.WriteLineAsync($"  {JournalCommands.PurgeUsage}");
-    return 2;
 }
 catch (StartupConfigurationException ex)
 {

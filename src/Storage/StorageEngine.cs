@@ -53,7 +53,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _logger = logger;
         _writer = new DedicatedConnection(dataSource);
         _reader = new DedicatedConnection(dataSource);
-        var meter = meters.Create(StorageMetrics.MeterName);
+        var meter = meters.Create(ListoMeter.Name);
         _flushRows = meter.CreateHistogram<int>(
             "listo.storage.flush.rows", "{row}", "Rows (state writes, feed rows, journal rows) per storage engine flush, i.e. per transaction.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
@@ -237,9 +237,3 @@ public sealed partial class StorageEngine : IAsyncDisposable
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Batched read of {Count} grain states failed")]
     private partial void LogReadFailed(Exception exception, int count);
 }
-
-/// <summary>A grain's stored row: its payload (null after a clear) and version.</summary>
-public sealed record StoredState(byte[]? Payload, int Version);
-
-/// <summary>What a flush about to be sent holds, for tests that hold or fail it.</summary>
-public sealed record FlushInfo(int Writes);

@@ -17,10 +17,3 @@ public sealed class StorageEngineOptions
     /// <summary>Most state reads one read statement carries.</summary>
     public int MaxReadBatch { get; set; } = 256;
 }
-
-/// <summary>The values of <c>Storage:Provider</c>.</summary>
-public static class StorageProviders
-{
-    public const string Engine = "engine";
-    public const string AdoNet = "adonet";
-}

@@ -1,6 +1,6 @@
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
 using Listo.Orleans.Hosting.Operations;
 
 namespace Listo.Orleans.Gateway.Webhooks;

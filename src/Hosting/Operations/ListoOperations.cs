@@ -1,3 +1,4 @@
+using Listo.Orleans.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +18,7 @@ namespace Listo.Orleans.Hosting.Operations;
 public static class ListoOperations
 {
     /// <summary>The meter of the project's own instruments.</summary>
-    public const string MeterName = Grains.StorageMetrics.MeterName;
+    public const string MeterName = Grains.ListoMeter.Name;
 
     /// <summary>Orleans' own meter.</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
 using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Deliveries;

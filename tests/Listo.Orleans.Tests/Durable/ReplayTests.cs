@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
 using Npgsql;
 using Xunit.Abstractions;
@@ -31,7 +31,7 @@ public sealed class ReplayTests(ITestOutputHelper output)
 
         for (var round = 1; round <= 2; round++)
         {
-            var (exit, text) = await RunSiloCommandAsync(cluster, "replay");
+            var (exit, text) = await RunAdminAsync(cluster, "replay");
             output.WriteLine($"replay {round}: {text}");
             Assert.True(exit == 0, text);
             Assert.Contains($"Replayed {journal.Count} deliveries", text, StringComparison.Ordinal);
@@ -73,13 +73,13 @@ public sealed class ReplayTests(ITestOutputHelper output)
         var (before, _) = await gateway.GetAsync($"/v1/clients/{client}/workers/{worker}");
         Assert.Equal(HttpStatusCode.NotFound, before);
 
-        var (exit, ignored) = await RunSiloCommandAsync(cluster, "replay", "--outcome", "ignored");
+        var (exit, ignored) = await RunAdminAsync(cluster, "replay", "--outcome", "ignored");
         output.WriteLine(ignored);
         Assert.True(exit == 0, ignored);
         Assert.Contains("Replayed 1 deliveries", ignored, StringComparison.Ordinal);
         Assert.Contains("applied 1,", ignored, StringComparison.Ordinal);
 
-        (exit, var quarantined) = await RunSiloCommandAsync(cluster, "replay", "--outcome", "quarantined", "--from", received.AddSeconds(-1).ToString("O"));
+        (exit, var quarantined) = await RunAdminAsync(cluster, "replay", "--outcome", "quarantined", "--from", received.AddSeconds(-1).ToString("O"));
         output.WriteLine(quarantined);
         Assert.True(exit == 0, quarantined);
         Assert.Contains("Replayed 2 deliveries", quarantined, StringComparison.Ordinal);
@@ -103,28 +103,40 @@ public sealed class ReplayTests(ITestOutputHelper output)
     [Theory]
     [InlineData("replay --outcome lost", "--outcome must be one of")]
     [InlineData("replay --from yesterday", "--from must be an ISO-8601 instant")]
-    [InlineData("replay --colour red", "Unknown option --colour")]
-    [InlineData("purge --before", "--before needs a value")]
+    [InlineData("replay --colour red", "unknown option or argument '--colour'")]
+    [InlineData("replay --parallel 0", "--parallel must be a whole number from 1 to 256")]
+    [InlineData("purge --before", "--before")]
+    [InlineData("reconcile-everything", "reconcile-everything")]
     public async Task ABadCommandLine_IsOneLineAndExit2(string commandLine, string message)
     {
-        var (exit, text) = await RunSiloCommandAsync(new Dictionary<string, string>(), commandLine.Split(' '));
+        var (exit, text) = await RunAdminAsync(new Dictionary<string, string>(), commandLine.Split(' '));
         Assert.Equal(2, exit);
         Assert.Contains(message, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("replay", "--outcome")]
+    [InlineData("purge", "--before")]
+    public async Task EveryCommand_HasHelp(string command, string option)
+    {
+        var (exit, text) = await RunAdminAsync(new Dictionary<string, string>(), command, "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains(option, text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Replay_NeedsTheDurableMode()
     {
-        var (exit, text) = await RunSiloCommandAsync(new Dictionary<string, string>(), "replay");
+        var (exit, text) = await RunAdminAsync(new Dictionary<string, string>(), "replay");
         Assert.Equal(2, exit);
         Assert.Contains("replay needs ConnectionStrings:Listo", text, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Output)> RunSiloCommandAsync(IReadOnlyDictionary<string, string> cluster, params string[] args)
+    private static async Task<(int Exit, string Output)> RunAdminAsync(IReadOnlyDictionary<string, string> cluster, params string[] args)
     {
-        await using var command = ChildProcess.Start("silo-command", Repository.Executable("Silo", "Listo.Orleans.Silo"), cluster, args);
+        await using var command = ChildProcess.Start("listo-admin", Repository.Tool("ListoAdmin", "listo-admin"), cluster, args);
         var exit = await command.WaitForExitAsync(CommandTimeout);
-        Assert.True(exit is not null, $"silo {string.Join(' ', args)} did not exit within {CommandTimeout.TotalSeconds} s: {command.Output}");
+        Assert.True(exit is not null, $"listo-admin {string.Join(' ', args)} did not exit within {CommandTimeout.TotalSeconds} s: {command.Output}");
         return (exit.Value, command.Output);
     }
 

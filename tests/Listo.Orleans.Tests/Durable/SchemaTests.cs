@@ -1,4 +1,4 @@
-using Listo.Orleans.Hosting;
+using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using Listo.Orleans.Hosting;
+using Listo.Orleans.Storage;
 using Npgsql;
 
 namespace Listo.Orleans.Tests.Hosting;

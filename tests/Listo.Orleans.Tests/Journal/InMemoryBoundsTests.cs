@@ -1,5 +1,5 @@
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
 using Microsoft.Extensions.Options;
 
 namespace Listo.Orleans.Tests.Journal;

@@ -1,6 +1,7 @@
 using System.Text;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
+using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
 using Npgsql;
 

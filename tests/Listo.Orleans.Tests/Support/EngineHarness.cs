@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Listo.Orleans.Hosting.Deliveries;
 using Listo.Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

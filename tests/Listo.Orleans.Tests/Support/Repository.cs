@@ -13,6 +13,10 @@ internal static class Repository
     public static string Executable(string project, string assembly)
         => Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", assembly + ".dll");
 
+    /// <summary>A tool under <c>tools/</c> (e.g. ListoAdmin, assembly listo-admin).</summary>
+    public static string Tool(string project, string assembly)
+        => Path.Combine(Root, "tools", project, "bin", Configuration, "net10.0", assembly + ".dll");
+
     public static async Task<string> RunScriptAsync(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };

@@ -11,10 +11,12 @@ internal static class SiloTestExtensions
     public static ISiloBuilder AddStorageFaults(this ISiloBuilder silo, StorageFaults faults)
     {
         silo.Services.AddSingleton(faults);
-        silo.Services.AddGrainStorage(StateNames.Storage, (sp, name) =>
+        // Measured outermost, as the silo's own registration does, so a failed write counts as an error.
+        silo.Services.AddGrainStorage(StateNames.Storage, (sp, name) => new MeasuredGrainStorage(
             new FaultInjectingStorage(
                 new OutboxAfterWriteStorage(sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()),
-                sp.GetRequiredService<StorageFaults>()));
+                sp.GetRequiredService<StorageFaults>()),
+            sp.GetRequiredService<StorageMetrics>()));
         silo.AddIncomingGrainCallFilter(new ArrivalFilter(faults));
         return silo;
     }

@@ -1,0 +1,61 @@
+using Listo.Orleans.Grains;
+
+namespace Listo.Orleans.Deliveries;
+
+/// <summary>What the pipeline made of one authentic delivery: its journal outcome and why, and what it was.</summary>
+/// <param name="Outcome">One of <see cref="JournalOutcomes"/>: the grain's outcome, <c>ignored</c> or <c>quarantined</c>.</param>
+/// <param name="Detail">Why a delivery was quarantined or ignored (null when a grain took it).</param>
+/// <param name="GrainOutcome">What the grain did (null when no grain took it).</param>
+public sealed record DeliveryResult(ParsedDelivery Parsed, string Outcome, string? Detail, DeliveryOutcome? GrainOutcome = null);
+
+/// <summary>
+/// The one path of an authentic delivery, taken by the gateway on receipt and by <c>replay</c> alike: parse the
+/// envelope, route it to the grain that owns the entity, and decide its journal outcome. The journal policy is
+/// stated here once: a body that is not a usable envelope is <c>quarantined</c> with the parser's detail, a type or
+/// version this version does not apply is <c>ignored</c> with the reason, and anything routed gets the grain's
+/// outcome. With a <c>receipt</c> the entry is journaled durably before the result is returned: by the grain in the
+/// same flush as the state it changes, or here for a delivery no grain takes. Failures to apply or to journal are
+/// thrown, for the caller to answer (503) or report.
+/// </summary>
+public sealed class DeliveryPipeline(IGrainFactory grains, IDeliveryRecorder? journal)
+{
+    /// <summary>Runs the delivery <paramref name="body"/> with id <paramref name="id"/> through parse, route and outcome.</summary>
+    /// <param name="receipt">The journal entry to record with the outcome (null: nothing is journaled, e.g. replay).</param>
+    public async Task<DeliveryResult> RunAsync(ReadOnlyMemory<byte> body, string id, JournalEntry? receipt, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var parsed = ListoEnvelope.Parse(body, id);
+        receipt = receipt is null ? null : receipt with { Type = parsed.Type, OccurredAt = parsed.OccurredAt };
+        switch (parsed)
+        {
+            case ParsedDelivery.Invalid invalid:
+                await RecordAsync(receipt, JournalOutcomes.Quarantined, invalid.Detail, timeout, cancellationToken);
+                return new DeliveryResult(parsed, JournalOutcomes.Quarantined, invalid.Detail);
+            case ParsedDelivery.Ignored ignored:
+                await RecordAsync(receipt, JournalOutcomes.Ignored, ignored.Reason, timeout, cancellationToken);
+                return new DeliveryResult(parsed, JournalOutcomes.Ignored, ignored.Reason);
+        }
+
+        // The grain journals the receipt with its outcome, in the same flush as the state it changes.
+        var outcome = await grains.ApplyAsync(parsed, journal is null ? null : receipt).WaitAsync(timeout, cancellationToken);
+        return new DeliveryResult(parsed, outcome.ToWireName(), null, outcome);
+    }
+
+    /// <summary>Journals a delivery that failed to apply, best effort: the journal shows the attempt when storage can take it.</summary>
+    public Task RecordFailureAsync(JournalEntry receipt, string detail)
+        => journal is null ? Task.CompletedTask : journal.RecordAsync(receipt with { Outcome = JournalOutcomes.Failed, Detail = detail });
+
+    private async Task RecordAsync(JournalEntry? receipt, string outcome, string detail, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (journal is not null && receipt is not null)
+        {
+            try
+            {
+                await journal.RecordAsync(receipt with { Outcome = outcome, Detail = detail }).WaitAsync(timeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new JournalUnavailableException(ex);
+            }
+        }
+    }
+}
