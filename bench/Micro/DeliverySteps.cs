@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting.Deliveries;
+using Listo.Orleans.Deliveries;
 using Listo.Orleans.Webhooks;
 
 namespace Listo.Bench.Micro;
