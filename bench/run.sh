@@ -23,9 +23,15 @@ build bench/Baseline bench/LoadGen "$LISTO_ROOT/src/Gateway" "$LISTO_ROOT/src/Si
 bin() { echo "$1/bin/Release/net10.0/$2.dll"; }
 echo "listo: $(git -C "$LISTO_ROOT" log -1 --format='%h %s' | cut -c1-100)" | tee "$out/build.txt" >&2
 
-server=$(scripts/postgres.sh start .data/bench-pg "$PG_PORT")
+# pg_stat_statements, so a phase whose PostgreSQL CPU is out of line can be explained by its statements (below).
+server=$(PG_EXTRA_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top" scripts/postgres.sh start .data/bench-pg "$PG_PORT")
 psql_admin() { psql "host=127.0.0.1 port=$PG_PORT user=listo dbname=postgres" -qAtc "$1"; }
-fresh_db() { psql_admin "DROP DATABASE IF EXISTS $1" >/dev/null; psql_admin "CREATE DATABASE $1" >/dev/null; }
+fresh_db() { psql_admin "DROP DATABASE IF EXISTS $1" >/dev/null; psql_admin "CREATE DATABASE $1" >/dev/null
+  psql "host=127.0.0.1 port=$PG_PORT user=listo dbname=$1" -qAtc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true; }
+statements() { # db file: the statements that cost PostgreSQL the most since the database was created
+  psql "host=127.0.0.1 port=$PG_PORT user=listo dbname=$1" -qAtF $'\t' -c "SELECT calls, round(total_exec_time::numeric), rows, shared_blks_hit,
+    left(regexp_replace(query, '\s+', ' ', 'g'), 160) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$1')
+    ORDER BY total_exec_time DESC LIMIT 8" > "$2" 2>/dev/null || true; }
 pool="Maximum Pool Size=${POOL:-64}"
 
 wait_http() { # url pid [any: any HTTP answer will do, e.g. a 401]
@@ -74,6 +80,7 @@ for stream in $STREAMS; do
     Baseline__Url=http://127.0.0.1:6080 dotnet "$(bin bench/Baseline listo-baseline)" >"$out/$stream-baseline.log" 2>&1 &
   pids+=($!); wait_http http://127.0.0.1:6080/v1/clients/x/workers/y "${pids[-1]}" any
   phase "$stream-baseline" http://127.0.0.1:6080 http://127.0.0.1:6080 bench_baseline - "${pids[-1]}" --read-count "$READS"
+  statements bench_baseline "$out/$stream-baseline.statements.tsv"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
   # 2. Listo durable: one gateway silo on the same PostgreSQL, then open loop at half its peak.
@@ -87,6 +94,7 @@ for stream in $STREAMS; do
     dotnet "$(bin "$LISTO_ROOT/src/Gateway" Listo.Orleans.Gateway)" >"$out/$stream-listo-durable.log" 2>&1 &
   pids+=($!); wait_http http://127.0.0.1:7081/health/ready "${pids[-1]}"
   phase "$stream-listo-durable" http://127.0.0.1:7080 http://127.0.0.1:7081 bench_listo http://127.0.0.1:7081/metrics "${pids[-1]}" --read-count "$READS"
+  statements bench_listo "$out/$stream-listo-durable.statements.tsv"
   half=$(python3 -c "import json;print(round(json.load(open('$out/$stream-listo-durable.json'))['deliveriesPerSecond']/2))")
   RATE=$half phase "$stream-listo-durable-half-rate" http://127.0.0.1:7080 http://127.0.0.1:7081 bench_listo http://127.0.0.1:7081/metrics "${pids[-1]}" --rate "$half" --read-count 0
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true

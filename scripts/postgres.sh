@@ -3,6 +3,7 @@
 #   scripts/postgres.sh start <dir> <port>   installs the Debian package if missing, initdb, start, create db 'listo'
 #   scripts/postgres.sh stop  <dir>          fast shutdown
 #   scripts/postgres.sh url   <dir> <port>   prints the Npgsql connection string
+# PG_EXTRA_OPTS adds server options at start (e.g. "-c shared_preload_libraries=pg_stat_statements").
 # Trust authentication on 127.0.0.1 only: a throwaway developer/test server, never a deployment.
 set -euo pipefail
 
@@ -56,7 +57,7 @@ case "$cmd" in
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
       as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=on" >/dev/null \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=on ${PG_EXTRA_OPTS:-}" >/dev/null \
         || { tail -20 "$dir/server.log" >&2; exit 1; }
     fi
     as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U listo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'listo'" | grep -q 1 \

@@ -58,7 +58,6 @@ public static class GatewayApp
         });
 
         var services = builder.Services;
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddOptions<QueryApiOptions>().BindConfiguration(QueryApiOptions.Section).ValidateOnStart();

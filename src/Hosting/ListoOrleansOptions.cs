@@ -1,3 +1,4 @@
+using Listo.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace Listo.Orleans.Hosting;
@@ -7,9 +8,18 @@ public sealed class ListoOrleansOptions
 {
     public const string Section = "Orleans";
 
-    /// <summary>The options as configured, defaults where a key is absent.</summary>
+    /// <summary>
+    /// The options as configured, defaults where a key is absent. Read before the container exists (they configure
+    /// the silo itself) and checked here by <see cref="ListoOrleansOptionsValidator"/>: a bad value stops start-up
+    /// with one line.
+    /// </summary>
     public static ListoOrleansOptions Read(IConfiguration configuration)
-        => configuration.GetSection(Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
+    {
+        var options = configuration.GetSection(Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
+        return new ListoOrleansOptionsValidator().Validate(null, options) is { Failed: true } invalid
+            ? throw new StartupConfigurationException(invalid.FailureMessage)
+            : options;
+    }
 
     /// <summary>Silos with the same cluster id (and storage) form one cluster.</summary>
     public string ClusterId { get; set; } = "listo-dev";

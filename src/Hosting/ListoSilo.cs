@@ -52,11 +52,7 @@ public static class ListoSilo
         }
         else
         {
-            if (!IPAddress.TryParse(options.AdvertisedIPAddress, out var advertised))
-            {
-                throw new StartupConfigurationException($"Orleans:AdvertisedIPAddress must be an IP address, got '{options.AdvertisedIPAddress}'.");
-            }
-
+            var advertised = IPAddress.Parse(options.AdvertisedIPAddress); // checked by ListoOrleansOptionsValidator
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -143,11 +139,17 @@ public static class ListoSilo
         }
 
         var connectionString = DurableConnectionString(configuration);
+        // Read now, before the container exists, because it chooses what is registered; validated by the same
+        // validator the container runs at start for anything that injects it.
         var engineOptions = configuration.GetSection(StorageEngineOptions.Section).Get<StorageEngineOptions>() ?? new StorageEngineOptions();
-        if (engineOptions.MaxFlushRows < 1 || engineOptions.MaxFlushBytes < 1 || engineOptions.MaxReadBatch < 1)
+        var engineValidator = new StorageEngineOptionsValidator();
+        if (engineValidator.Validate(null, engineOptions) is { Failed: true } invalid)
         {
-            throw new StartupConfigurationException("Storage:MaxFlushRows, Storage:MaxFlushBytes and Storage:MaxReadBatch must be at least 1.");
+            throw new StartupConfigurationException(invalid.FailureMessage);
         }
+
+        services.AddOptions<StorageEngineOptions>().Bind(configuration.GetSection(StorageEngineOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageEngineOptions>>(engineValidator);
 
         services.AddListoPostgresStorage(connectionString, engineOptions, sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
         switch (engineOptions.Provider)
@@ -168,9 +170,6 @@ public static class ListoSilo
                 services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new OutboxAfterWriteStorage(
                     sp.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>())));
                 break;
-            default:
-                throw new StartupConfigurationException(
-                    $"Storage:Provider must be '{StorageProviders.Engine}' or '{StorageProviders.AdoNet}', got '{engineOptions.Provider}'.");
         }
 
         return silo;

@@ -1,16 +1,8 @@
 namespace Listo.Orleans.Storage;
 
-/// <summary>The engine's statements, and the journal's outcome rule in SQL, stated once for every writer.</summary>
+/// <summary>The engine's statements.</summary>
 internal static class EngineSql
 {
-    /// <summary>
-    /// <see cref="Grains.JournalOutcomes.Supersedes"/> in SQL: <c>held</c> is the row, <c>next_outcome</c> the new
-    /// outcome (replace the name with the column that holds it).
-    /// </summary>
-    public const string Supersedes = """
-        (held.outcome = 'failed' OR (held.outcome IN ('ignored', 'quarantined') AND next_outcome NOT IN ('duplicate', 'failed')))
-        """;
-
     /// <summary>
     /// One flush in one statement (so one round trip and one implicit transaction). State rows carry their expected
     /// version: a row whose version moved is not written and is missing from the result (a conflict for that grain
@@ -76,6 +68,6 @@ internal static class EngineSql
             ON s.service_id = $1 AND s.state_name = i.state_name AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0 AND s.grain_key = i.grain_key
         """;
 
-    /// <summary><see cref="Supersedes"/> with the new outcome in <paramref name="column"/>.</summary>
-    public static string SupersedesBy(string column) => Supersedes.Replace("next_outcome", column, StringComparison.Ordinal);
+    /// <summary>The journal's outcome rule (<see cref="Grains.JournalOutcomes.SupersedesSql"/>) for the row <c>held</c> and the new outcome in <paramref name="column"/>.</summary>
+    public static string SupersedesBy(string column) => Grains.JournalOutcomes.SupersedesSql("held.outcome", column);
 }

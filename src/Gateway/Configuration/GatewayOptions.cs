@@ -1,6 +1,9 @@
 namespace Listo.Orleans.Gateway.Configuration;
 
-/// <summary>The two listeners (<c>Gateway</c> section).</summary>
+/// <summary>
+/// The two listeners (<c>Gateway</c> section). Read when Kestrel is configured, before the container exists, and
+/// checked there by <see cref="Hosting.ListenAddress.Parse"/> (a bad address stops start-up with one line).
+/// </summary>
 public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
@@ -10,5 +13,4 @@ public sealed class GatewayOptions
 
     /// <summary>Serves <c>/v1/*</c>, <c>/health/*</c> and operator endpoints.</summary>
     public string InternalUrl { get; set; } = "http://127.0.0.1:5081";
-
 }

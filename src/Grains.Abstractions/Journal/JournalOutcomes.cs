@@ -25,12 +25,23 @@ public static class JournalOutcomes
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
+    // The rule below, stated once for C# and for SQL: held outcomes a later outcome may replace, and the later
+    // outcomes that never replace them.
+    private static readonly string[] Replaceable = [Ignored, Quarantined];
+    private static readonly string[] NeverReplacing = [Duplicate, Failed];
+
     /// <summary>
     /// The outcome a journaled delivery keeps when it is received (or replayed) again. The first durable outcome
     /// stands: a retry's <c>duplicate</c> does not hide that the delivery was applied. Two exceptions: a
     /// <c>failed</c> delivery takes the outcome of its retry, and an <c>ignored</c> or <c>quarantined</c> one takes
-    /// the outcome of a later version that could process it. The PostgreSQL journal states the same rule in SQL.
+    /// the outcome of a later version that could process it. <see cref="SupersedesSql"/> is the same rule in SQL.
     /// </summary>
     public static bool Supersedes(string next, string held)
-        => held == Failed || (held is Ignored or Quarantined && next is not (Duplicate or Failed));
+        => held == Failed || (Array.IndexOf(Replaceable, held) >= 0 && Array.IndexOf(NeverReplacing, next) < 0);
+
+    /// <summary><see cref="Supersedes"/> as a SQL condition over the columns (or expressions) <paramref name="held"/> and <paramref name="next"/>.</summary>
+    public static string SupersedesSql(string held, string next)
+        => $"({held} = '{Failed}' OR ({held} IN ({Quoted(Replaceable)}) AND {next} NOT IN ({Quoted(NeverReplacing)})))";
+
+    private static string Quoted(string[] outcomes) => string.Join(", ", outcomes.Select(o => $"'{o}'"));
 }
