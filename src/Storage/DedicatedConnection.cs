@@ -27,6 +27,12 @@ internal sealed class DedicatedConnection(NpgsqlDataSource dataSource) : IAsyncD
     private async Task<NpgsqlConnection> OpenAsync()
     {
         await ResetAsync();
-        return await dataSource.OpenConnectionAsync();
+        var connection = await dataSource.OpenConnectionAsync();
+
+        // The engine only looks rows up by their whole key: a plan cached while the table was small must not become
+        // a scan of it (EngineSql).
+        await using var session = new NpgsqlCommand("SET enable_seqscan = off", connection);
+        await session.ExecuteNonQueryAsync();
+        return connection;
     }
 }

@@ -1,6 +1,13 @@
 namespace Listo.Orleans.Storage;
 
-/// <summary>The engine's statements.</summary>
+/// <summary>
+/// The engine's statements. They are prepared, so PostgreSQL may cache one generic plan for each, built with the
+/// statistics of the moment; a plan built while <c>listo_grain_state</c> was nearly empty (a hash join over a
+/// sequential scan, or an index scan on the key's prefix) was kept while the table grew, and each read or flush
+/// then scanned it (PostgreSQL CPU 4 to 8× per delivery, docs/performance.md). So every row is found by its whole
+/// key in a <c>LATERAL … LIMIT 1</c> lookup, which no plan can turn into a scan, and the engine's sessions have
+/// sequential scans off (<see cref="DedicatedConnection"/>).
+/// </summary>
 internal static class EngineSql
 {
     /// <summary>
@@ -23,13 +30,20 @@ internal static class EngineSql
             RETURNING s.state_name, s.grain_key, s.version
         ),
         updated AS (
+            -- Each row is found by its whole key (a lookup per input row, whatever the plan cache holds), then
+            -- updated by its tuple id; a row another transaction changed meanwhile fails the recheck: a conflict.
             UPDATE listo_grain_state AS s
-               SET payload = CASE WHEN i.clear THEN NULL ELSE convert_from(i.payload, 'UTF8')::json END,
+               SET payload = CASE WHEN m.clear THEN NULL ELSE convert_from(m.payload, 'UTF8')::json END,
                    version = s.version + 1, modified_at = now()
-              FROM input i
-             WHERE i.expected IS NOT NULL
-               AND s.service_id = $1 AND s.state_name = i.state_name AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0
-               AND s.grain_key = i.grain_key AND s.version = i.expected
+              FROM (SELECT i.payload, i.clear, held.row_id
+                      FROM input i
+                     CROSS JOIN LATERAL (
+                           SELECT r.ctid AS row_id FROM listo_grain_state r
+                            WHERE r.service_id = $1 AND r.state_name = i.state_name AND r.grain_id_n0 = 0 AND r.grain_id_n1 = 0
+                              AND r.grain_key = i.grain_key AND r.version = i.expected
+                            LIMIT 1) held
+                     WHERE i.expected IS NOT NULL) m
+             WHERE s.ctid = m.row_id
             RETURNING s.state_name, s.grain_key, s.version
         ),
         written AS (
@@ -64,8 +78,10 @@ internal static class EngineSql
     public const string Read = """
         SELECT i.ord, convert_to(s.payload::text, 'UTF8'), s.version
           FROM unnest($2::int[], $3::text[], $4::text[]) AS i (ord, state_name, grain_key)
-          JOIN listo_grain_state s
-            ON s.service_id = $1 AND s.state_name = i.state_name AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0 AND s.grain_key = i.grain_key
+         CROSS JOIN LATERAL (
+               SELECT t.payload, t.version FROM listo_grain_state t
+                WHERE t.service_id = $1 AND t.state_name = i.state_name AND t.grain_id_n0 = 0 AND t.grain_id_n1 = 0 AND t.grain_key = i.grain_key
+                LIMIT 1) s
         """;
 
     /// <summary>The journal's outcome rule (<see cref="Grains.JournalOutcomes.SupersedesSql"/>) for the row <c>held</c> and the new outcome in <paramref name="column"/>.</summary>
