@@ -21,7 +21,9 @@ echo "building (Release)..." >&2
 build bench/LoadGen src/Gateway src/Silo
 echo "listo: $(git log -1 --format='%h %s' | cut -c1-100)" | tee "$out/build.txt" >&2
 loadgen=(env DOTNET_TieredCompilation=0 dotnet bench/LoadGen/bin/Release/net10.0/listo-loadgen.dll)
-common=(--secret "$secret" --key "$key" --clients 20 --duplicates 0.1 --stale 0.1 --concurrency 64 --no-check --read-count 0)
+# --interleave: every person's first version comes first, so the population is complete within the warm-up and
+# what grows after it is not state.
+common=(--secret "$secret" --key "$key" --clients 20 --duplicates 0.1 --stale 0.1 --concurrency 64 --no-check --read-count 0 --interleave)
 
 wait_ready() { for _ in $(seq 1 240); do curl -fs -o /dev/null "$1" && return 0; kill -0 "$2" 2>/dev/null || return 1; sleep 0.25; done; return 1; }
 heap_mib() { # GC heap after the last collection, all generations

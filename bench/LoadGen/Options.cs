@@ -28,12 +28,15 @@ internal sealed class Options
     /// <summary>Seconds between interval lines on stderr ("interval &lt;elapsed s&gt; &lt;acks/s&gt; &lt;p99 ms&gt;"); 0: none.</summary>
     public int Interval { get; set; }
 
+    /// <summary>Emit version by version across people instead of person by person (a population known early).</summary>
+    public bool Interleave { get; set; }
+
     public const string Usage = """
         listo-loadgen --name N --ingress URL --reads URL --secret whsec_… --key KEY
                       [--clients 20] [--people 2000] [--versions 3] [--duplicates 0.1] [--stale 0.1] [--reorder 50]
                       [--read-share 0 (reads mixed into ingest)] [--read-count 20000 (read phase after ingest)] [--concurrency 64] [--rate 0 (full speed) | deliveries/s]
                       [--seed 1] [--tag rHHmmss] [--output result.json] [--no-check] [--hook 'CMD' (run as 'CMD start' / 'CMD end' around ingest)]
-                      [--interval 0 (seconds between 'interval <elapsed s> <acks/s> <p99 ms>' lines on stderr)]
+                      [--interval 0 (seconds between 'interval <elapsed s> <acks/s> <p99 ms>' lines on stderr)] [--interleave]
         """;
 
     public static Options Parse(string[] args)
@@ -66,6 +69,7 @@ internal sealed class Options
                 case "--no-check": o.Check = false; break;
                 case "--hook": o.Hook = Next(); break;
                 case "--interval": o.Interval = (int)Number(); break;
+                case "--interleave": o.Interleave = true; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }

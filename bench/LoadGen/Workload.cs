@@ -41,23 +41,33 @@ internal sealed class Workload
         }
 
         var workers = new List<(string, string, string)>();
-        var tick = 0;
+        var people = new List<(string Person, List<(string Client, string Worker)> Mine)>(o.People);
         for (var p = 0; p < o.People; p++)
         {
             var person = $"lglsowpf_{run}p{p:D6}";
             var engaged = clients.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
             var mine = engaged.Select((c, i) => (Client: c, Worker: $"lglsowpr_{run}w{p:D6}x{i}")).ToList();
             workers.AddRange(mine.Select(m => (m.Client, m.Worker, person)));
-            for (var v = 0; v < o.VersionsPerWorker; v++)
+            people.Add((person, mine));
+        }
+
+        // Person by person (all of a person's versions, then the next person's), or with --interleave version by
+        // version (every person's first version, then every second one), so the whole population is known early.
+        var order = o.Interleave
+            ? Enumerable.Range(0, o.VersionsPerWorker).SelectMany(v => Enumerable.Range(0, o.People).Select(p => (p, v)))
+            : Enumerable.Range(0, o.People).SelectMany(p => Enumerable.Range(0, o.VersionsPerWorker).Select(v => (p, v)));
+        var tick = 0;
+        foreach (var (p, v) in order)
+        {
+            var (person, mine) = people[p];
+
+            // One profile change at the person fans out into one event per engaged client, same instant.
+            var at = start.AddSeconds(++tick);
+            var city = $"City {p}-{v}";
+            foreach (var (client, worker) in mine)
             {
-                // One profile change at the person fans out into one event per engaged client, same instant.
-                var at = start.AddSeconds(++tick);
-                var city = $"City {p}-{v}";
-                foreach (var (client, worker) in mine)
-                {
-                    events.Add(Make($"lglsoevt_{run}e{p:D6}v{v}{client[^4..]}", v == 0 ? "worker.onboarded" : "worker.updated", at, "worker", worker,
-                        WorkerData(client, worker, person, city, p, v), client, worker));
-                }
+                events.Add(Make($"lglsoevt_{run}e{p:D6}v{v}{client[^4..]}", v == 0 ? "worker.onboarded" : "worker.updated", at, "worker", worker,
+                    WorkerData(client, worker, person, city, p, v), client, worker));
             }
         }
 
