@@ -35,13 +35,20 @@ internal sealed class ChangeTracker
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(describe);
-        var heldText = held is null ? (JsonText?)null : JsonText.FromString(held);
-        if (nextHash == HeldHash(heldText))
+
+        // The held text is encoded only when its fingerprint is not known yet (once per activation) or for a diff.
+        if (!_known)
+        {
+            _held = held is null ? null : ContentHash.Of(held);
+            _known = true;
+        }
+
+        if (nextHash == _held)
         {
             return (null, nextHash);
         }
 
-        var fields = JsonChanges.Diff(heldText, JsonText.FromString(next()));
+        var fields = JsonChanges.Diff(held is null ? (JsonText?)null : JsonText.FromString(held), JsonText.FromString(next()));
         return (fields.Count == 0 ? null : describe(fields), nextHash);
     }
 
