@@ -20,11 +20,14 @@ public sealed record DeliveryResult(ParsedDelivery Parsed, string Outcome, strin
 public sealed class DeliveryPipeline(IGrainFactory grains, IDeliveryRecorder? journal)
 {
     /// <summary>Runs the delivery <paramref name="body"/> with id <paramref name="id"/> through parse, route and outcome.</summary>
-    /// <param name="receipt">The journal entry to record with the outcome (null: nothing is journaled, e.g. replay).</param>
-    public async Task<DeliveryResult> RunAsync(ReadOnlyMemory<byte> body, string id, JournalEntry? receipt, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="receivedAt">
+    /// When it was received: its journal entry (the body's one copy, as given) is recorded with the outcome. Null:
+    /// nothing is journaled (replay writes its outcomes back itself).
+    /// </param>
+    public async Task<DeliveryResult> RunAsync(ReadOnlyMemory<byte> body, string id, DateTimeOffset? receivedAt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var parsed = ListoEnvelope.Parse(body, id);
-        receipt = receipt is null ? null : receipt with { Type = parsed.Type, OccurredAt = parsed.OccurredAt };
+        var receipt = receivedAt is { } at && journal is not null ? new JournalEntry(id, parsed.Type, parsed.OccurredAt, at, "", null, body) : null;
         switch (parsed)
         {
             case ParsedDelivery.Invalid invalid:
@@ -36,13 +39,13 @@ public sealed class DeliveryPipeline(IGrainFactory grains, IDeliveryRecorder? jo
         }
 
         // The grain journals the receipt with its outcome, in the same flush as the state it changes.
-        var outcome = await grains.ApplyAsync(parsed, journal is null ? null : receipt).WaitAsync(timeout, cancellationToken);
+        var outcome = await grains.ApplyAsync(parsed, receipt).WaitAsync(timeout, cancellationToken);
         return new DeliveryResult(parsed, outcome.ToWireName(), null, outcome);
     }
 
     /// <summary>Journals a delivery that failed to apply, best effort: the journal shows the attempt when storage can take it.</summary>
-    public Task RecordFailureAsync(JournalEntry receipt, string detail)
-        => journal is null ? Task.CompletedTask : journal.RecordAsync(receipt with { Outcome = JournalOutcomes.Failed, Detail = detail });
+    public Task RecordFailureAsync(ReadOnlyMemory<byte> body, string id, DateTimeOffset receivedAt, string detail)
+        => journal is null ? Task.CompletedTask : journal.RecordAsync(new JournalEntry(id, "", null, receivedAt, JournalOutcomes.Failed, detail, body));
 
     private async Task RecordAsync(JournalEntry? receipt, string outcome, string detail, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -106,7 +106,7 @@ internal static class ReplayCommand
         try
         {
             // No receipt: the outcomes are written back to the journal a page at a time.
-            var result = await pipeline.RunAsync(entry.Body, entry.Id, receipt: null, ApplyTimeout, cancellationToken);
+            var result = await pipeline.RunAsync(entry.Body, entry.Id, receivedAt: null, ApplyTimeout, cancellationToken);
             return (entry.Id, result.Outcome, result.Detail);
         }
 #pragma warning disable CA1031 // reported per delivery; the rest of the replay goes on

@@ -37,11 +37,10 @@ internal sealed partial class WebhookReceiver(
         }
 
         // The body's one copy: the journal keeps it and the snapshot's data is a slice of it.
-        var receipt = new JournalEntry(delivery.Id, "", null, receivedAt, "", null, delivery.Body);
         DeliveryResult result;
         try
         {
-            result = await _pipeline.RunAsync(delivery.Body, delivery.Id, receipt, _applyTimeout, http.RequestAborted);
+            result = await _pipeline.RunAsync(delivery.Body, delivery.Id, receivedAt, _applyTimeout, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -61,7 +60,7 @@ internal sealed partial class WebhookReceiver(
             LogApplyFailed(ex, delivery.Id);
 
             // Best effort and not awaited: the journal shows the failed attempt when storage can still take it.
-            _ = _pipeline.RecordFailureAsync(receipt, timedOut ? "timeout" : ex.GetType().Name);
+            _ = _pipeline.RecordFailureAsync(delivery.Body, delivery.Id, receivedAt, timedOut ? "timeout" : ex.GetType().Name);
             return Unavailable(
                 http,
                 timedOut ? "timeout" : "failure",
