@@ -102,18 +102,14 @@ public static class ListoEnvelope
             return Invalid(type, stamp, $"A {type} event must have entity.type 'client', got '{Truncate(entityType)}'.");
         }
 
-        if (!TryId(data, "clientId", out var clientId, out var problem))
+        if (!SnapshotFields.TryClient(data, stamp, raw, out var snapshot, out var problem))
         {
             return Invalid(type, stamp, problem);
         }
 
-        if (entityId != clientId)
-        {
-            return Invalid(type, stamp, $"entity.id '{Truncate(entityId)}' differs from data.clientId '{clientId}'.");
-        }
-
-        TryString(data, "name", out var name);
-        return new ParsedDelivery.Client(type, new ClientSnapshot(clientId, stamp, name, raw));
+        return entityId == snapshot.ClientId
+            ? new ParsedDelivery.Client(type, snapshot)
+            : Invalid(type, stamp, $"entity.id '{Truncate(entityId)}' differs from data.clientId '{snapshot.ClientId}'.");
     }
 
     private static ParsedDelivery ParseWorker(string type, EventStamp stamp, string entityType, string entityId, JsonElement data, JsonText raw)
@@ -123,24 +119,18 @@ public static class ListoEnvelope
             return Invalid(type, stamp, $"A {type} event must have entity.type 'worker', got '{Truncate(entityType)}'.");
         }
 
-        if (!TryId(data, "clientId", out var clientId, out var problem)
-            || !TryId(data, "workerId", out var workerId, out problem)
-            || !TryId(data, "workerProfileId", out var workerProfileId, out problem))
+        if (!SnapshotFields.TryWorker(data, stamp, raw, out var snapshot, out var problem))
         {
             return Invalid(type, stamp, problem);
         }
 
-        if (entityId != workerId)
-        {
-            return Invalid(type, stamp, $"entity.id '{Truncate(entityId)}' differs from data.workerId '{workerId}'.");
-        }
-
-        TryString(data, "fullName", out var fullName);
-        return new ParsedDelivery.Worker(type, new WorkerSnapshot(clientId, workerId, workerProfileId, stamp, fullName, raw));
+        return entityId == snapshot.WorkerId
+            ? new ParsedDelivery.Worker(type, snapshot)
+            : Invalid(type, stamp, $"entity.id '{Truncate(entityId)}' differs from data.workerId '{snapshot.WorkerId}'.");
     }
 
     /// <summary><paramref name="value"/>'s bytes as a slice of <paramref name="body"/>, which the document was parsed from in place.</summary>
-    private static JsonText Slice(ReadOnlyMemory<byte> body, JsonElement value)
+    internal static JsonText Slice(ReadOnlyMemory<byte> body, JsonElement value)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);
         return body.Span.Overlaps(raw, out var offset) ? new JsonText(body.Slice(offset, raw.Length)) : new JsonText(raw.ToArray());
@@ -148,26 +138,7 @@ public static class ListoEnvelope
 
     private static ParsedDelivery.Invalid Invalid(string type, EventStamp stamp, string detail) => new(detail, type, stamp.OccurredAtText);
 
-    /// <summary>Ids become grain keys and URL path segments: <see cref="GrainKeys.IsValidId"/>.</summary>
-    private static bool TryId(JsonElement data, string name, out string value, out string problem)
-    {
-        problem = "";
-        if (!TryString(data, name, out value))
-        {
-            problem = $"data.{name} is required and must be a non-empty string.";
-            return false;
-        }
-
-        if (!GrainKeys.IsValidId(value))
-        {
-            problem = $"data.{name} '{Truncate(value)}' is not a valid Listo id (at most {GrainKeys.MaxIdLength} characters, no '/', white space or control characters, not '.' or '..').";
-            return false;
-        }
-
-        return true;
-    }
-
-    private static bool TryString(JsonElement element, string name, out string value)
+    internal static bool TryString(JsonElement element, string name, out string value)
     {
         value = element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String
             ? property.GetString() ?? ""
@@ -181,5 +152,5 @@ public static class ListoEnvelope
         return element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt32(out value);
     }
 
-    private static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
+    internal static string Truncate(string value) => value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 80), "…");
 }

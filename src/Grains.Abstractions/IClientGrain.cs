@@ -13,6 +13,22 @@ public interface IClientGrain : IGrainWithStringKey
     [Alias("apply")]
     Task<DeliveryOutcome> ApplyAsync(ClientSnapshot delivery, JournalEntry? receipt = null);
 
+    /// <summary>
+    /// Applies <paramref name="fetched"/>, the entity's current state as Listo's REST API answered it, stamped
+    /// <see cref="RefetchStamp.At"/>, by the same ordering rule as a delivery. <see cref="RefreshOutcome.Applied"/> when
+    /// it replaced different data (a change enters the feed, its event id a refetch's); otherwise
+    /// <see cref="RefreshOutcome.Unchanged"/>, and the refetch's instant still becomes the point older deliveries lose to.
+    /// </summary>
+    [Alias("refresh")]
+    Task<RefreshOutcome> RefreshAsync(ClientSnapshot fetched);
+
+    /// <summary>
+    /// Listo answered 404 to a refetch stamped <paramref name="refetched"/>: the snapshot is kept and marked gone,
+    /// unless newer data arrived meanwhile. Returns <see cref="RefreshOutcome.Gone"/>.
+    /// </summary>
+    [Alias("mark-gone")]
+    Task<RefreshOutcome> MarkGoneAsync(EventStamp refetched);
+
     /// <summary>The client's snapshot, or null when no <c>client.created</c> was applied.</summary>
     [Alias("get"), ReadOnly]
     Task<ClientSnapshot?> GetAsync();

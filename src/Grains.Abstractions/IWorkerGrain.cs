@@ -17,6 +17,22 @@ public interface IWorkerGrain : IGrainWithStringKey
     [Alias("apply")]
     Task<DeliveryOutcome> ApplyAsync(WorkerSnapshot delivery, JournalEntry? receipt = null);
 
+    /// <summary>
+    /// Applies <paramref name="fetched"/>, the entity's current state as Listo's REST API answered it, stamped
+    /// <see cref="RefetchStamp.At"/>, by the same ordering rule as a delivery. <see cref="RefreshOutcome.Applied"/> when
+    /// it replaced different data (a change enters the feed, its event id a refetch's); otherwise
+    /// <see cref="RefreshOutcome.Unchanged"/>, and the refetch's instant still becomes the point older deliveries lose to.
+    /// </summary>
+    [Alias("refresh")]
+    Task<RefreshOutcome> RefreshAsync(WorkerSnapshot fetched);
+
+    /// <summary>
+    /// Listo answered 404 to a refetch stamped <paramref name="refetched"/>: the snapshot is kept and marked gone,
+    /// unless newer data arrived meanwhile. Returns <see cref="RefreshOutcome.Gone"/>.
+    /// </summary>
+    [Alias("mark-gone")]
+    Task<RefreshOutcome> MarkGoneAsync(EventStamp refetched);
+
     /// <summary>The newest durable snapshot, or null when none was ever applied.</summary>
     [Alias("get"), AlwaysInterleave]
     Task<WorkerSnapshot?> GetAsync();

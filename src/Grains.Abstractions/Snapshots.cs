@@ -7,6 +7,10 @@ namespace Listo.Orleans.Grains;
 /// routing fields parsed out, <see cref="Data"/> kept verbatim (unknown fields included).
 /// </summary>
 /// <param name="Data">The delivery's <c>data</c> object, exactly the bytes Listo sent (a slice of the body).</param>
+/// <param name="GoneAt">
+/// Set when a refetch found the entity gone at Listo (404): the refetch's instant. The snapshot is kept; newer data
+/// (a delivery or a refetch) clears the mark.
+/// </param>
 [GenerateSerializer, Immutable, Alias("listo.worker-snapshot")]
 public sealed record WorkerSnapshot(
     [property: Id(0), JsonPropertyName("clientId")] string ClientId,
@@ -14,19 +18,24 @@ public sealed record WorkerSnapshot(
     [property: Id(2), JsonPropertyName("workerProfileId")] string WorkerProfileId,
     [property: Id(3), JsonPropertyName("stamp")] EventStamp Stamp,
     [property: Id(4), JsonPropertyName("fullName")] string? FullName,
-    [property: Id(5), JsonPropertyName("data")] JsonText Data)
+    [property: Id(5), JsonPropertyName("data")] JsonText Data,
+    [property: Id(6), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null)
 {
     /// <summary>The line a client's worker index keeps for this worker.</summary>
     public WorkerSummary ToSummary() => new(WorkerId, WorkerProfileId, FullName, Stamp);
 }
 
-/// <summary>A client's snapshot as delivered by <c>client.created</c>; <see cref="Data"/> verbatim.</summary>
+/// <summary>
+/// A client's snapshot as delivered by <c>client.created</c>; <see cref="Data"/> verbatim. <see cref="GoneAt"/> as
+/// for <see cref="WorkerSnapshot.GoneAt"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("listo.client-snapshot")]
 public sealed record ClientSnapshot(
     [property: Id(0), JsonPropertyName("clientId")] string ClientId,
     [property: Id(1), JsonPropertyName("stamp")] EventStamp Stamp,
     [property: Id(2), JsonPropertyName("name")] string? Name,
-    [property: Id(3), JsonPropertyName("data")] JsonText Data);
+    [property: Id(3), JsonPropertyName("data")] JsonText Data,
+    [property: Id(4), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null);
 
 /// <summary>One worker in a client's index.</summary>
 [GenerateSerializer, Immutable, Alias("listo.worker-summary")]

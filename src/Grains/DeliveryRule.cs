@@ -30,6 +30,18 @@ public static class DeliveryRule
         return incoming.IsNewerThan(held) ? DeliveryOutcome.Applied : DeliveryOutcome.Stale;
     }
 
+    /// <summary>
+    /// The point a new snapshot must order after: the held snapshot's stamp, or a later refetch that found that
+    /// snapshot current or the entity gone (<paramref name="refetched"/>), whichever is newer.
+    /// </summary>
+    public static EventStamp? Held(EventStamp? snapshot, EventStamp? refetched)
+        => (snapshot, refetched) switch
+        {
+            ({ } s, { } r) => r.IsNewerThan(s) ? r : s,
+            (null, { } r) => r,
+            _ => snapshot,
+        };
+
     /// <summary>The remembered ids after applying <paramref name="eventId"/>: newest first, bounded.</summary>
     public static List<string> Remember(IReadOnlyList<string> recentEventIds, string eventId)
     {

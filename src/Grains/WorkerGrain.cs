@@ -28,40 +28,13 @@ internal sealed class WorkerGrain(
 
     async Task<DeliveryOutcome> IWorkerGrain.ApplyAsync(WorkerSnapshot delivery, JournalEntry? receipt)
     {
-        ArgumentNullException.ThrowIfNull(delivery);
-        var key = this.GetPrimaryKeyString();
-        if (!string.Equals(key, GrainKeys.Worker(delivery.ClientId, delivery.WorkerId), StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Worker grain {key} was sent a snapshot of {delivery.ClientId}/{delivery.WorkerId}.", nameof(delivery));
-        }
-
+        CheckKey(delivery);
         var held = state.State;
-        var outcome = DeliveryRule.Decide(held.Snapshot?.Stamp, held.RecentEventIds, delivery.Stamp);
+        var outcome = DeliveryRule.Decide(held.Held, held.RecentEventIds, delivery.Stamp);
         if (outcome == DeliveryOutcome.Applied)
         {
-            var previous = held.Snapshot;
-            var (change, hash) = _changes.Compare(previous?.Data, delivery.Data, fields => Change(delivery, fields));
-
-            // The snapshot, its change and the journal entry commit together: a change is in the feed exactly
-            // when its snapshot is durable, and an "applied" outcome is journaled exactly then too.
-            await state.ReplaceAsync(
-                new WorkerState
-                {
-                    Snapshot = delivery,
-                    RecentEventIds = DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId),
-                    Outbox = new Outbox(change, null, receipt?.WithOutcome(outcome)),
-                },
-                _changes,
-                DeactivateOnIdle);
-            _durable = delivery;
-            _changes.Committed(hash);
-            _downstreamInSync = false;
-            if (previous is not null && !string.Equals(previous.WorkerProfileId, delivery.WorkerProfileId, StringComparison.Ordinal))
-            {
-                await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(delivery.ClientId, delivery.WorkerId);
-            }
-
-            await PropagateAsync(delivery);
+            var (change, hash) = _changes.Compare(held.Snapshot?.Data, delivery.Data, fields => Change(delivery, fields));
+            await CommitAsync(delivery, DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId), change, hash, receipt?.WithOutcome(outcome));
             return outcome;
         }
 
@@ -72,6 +45,82 @@ internal sealed class WorkerGrain(
             receipt is null ? Task.CompletedTask : journal.RecordAsync(receipt.WithOutcome(outcome)),
             _durable is not null && !_downstreamInSync ? PropagateAsync(_durable) : Task.CompletedTask);
         return outcome;
+    }
+
+    async Task<RefreshOutcome> IWorkerGrain.RefreshAsync(WorkerSnapshot fetched)
+    {
+        CheckKey(fetched);
+        var held = state.State;
+        if (held.Held is { } current && !fetched.Stamp.IsNewerThan(current))
+        {
+            // A delivery newer than the refetch was applied while it was in flight: it wins.
+            return RefreshOutcome.Unchanged;
+        }
+
+        var (change, hash) = _changes.Compare(held.Snapshot?.Data, fetched.Data, fields => Change(fetched, fields));
+        if (change is null && held.Snapshot is { } same)
+        {
+            // Listo holds what we hold: the snapshot keeps its event, and older deliveries now lose to the refetch.
+            var kept = same.GoneAt is null ? same : same with { GoneAt = null };
+            await state.ReplaceAsync(
+                new WorkerState { Snapshot = kept, RecentEventIds = held.RecentEventIds, Refetched = fetched.Stamp },
+                _changes,
+                DeactivateOnIdle);
+            _durable = kept;
+            return RefreshOutcome.Unchanged;
+        }
+
+        // The refetch's event id is not remembered: only Listo's ids can come again as duplicates.
+        await CommitAsync(fetched, held.RecentEventIds, change, hash, receipt: null);
+        return RefreshOutcome.Applied;
+    }
+
+    async Task<RefreshOutcome> IWorkerGrain.MarkGoneAsync(EventStamp refetched)
+    {
+        var held = state.State;
+        if (held.Snapshot is { } snapshot && held.Held is { } current && refetched.IsNewerThan(current))
+        {
+            var marked = snapshot with { GoneAt = refetched.OccurredAtText };
+            await state.ReplaceAsync(
+                new WorkerState { Snapshot = marked, RecentEventIds = held.RecentEventIds, Refetched = refetched },
+                _changes,
+                DeactivateOnIdle);
+            _durable = marked;
+        }
+
+        return RefreshOutcome.Gone;
+    }
+
+    private void CheckKey(WorkerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var key = this.GetPrimaryKeyString();
+        if (!string.Equals(key, GrainKeys.Worker(snapshot.ClientId, snapshot.WorkerId), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Worker grain {key} was sent a snapshot of {snapshot.ClientId}/{snapshot.WorkerId}.", nameof(snapshot));
+        }
+    }
+
+    /// <summary>Makes <paramref name="next"/> the durable snapshot, then drives the person from it.</summary>
+    private async Task CommitAsync(WorkerSnapshot next, List<string> recentEventIds, EntityChange? change, UInt128 hash, JournalEntry? receipt)
+    {
+        var previous = state.State.Snapshot;
+
+        // The snapshot, its change and the journal entry commit together: a change is in the feed exactly
+        // when its snapshot is durable, and an "applied" outcome is journaled exactly then too.
+        await state.ReplaceAsync(
+            new WorkerState { Snapshot = next, RecentEventIds = recentEventIds, Outbox = new Outbox(change, null, receipt) },
+            _changes,
+            DeactivateOnIdle);
+        _durable = next;
+        _changes.Committed(hash);
+        _downstreamInSync = false;
+        if (previous is not null && !string.Equals(previous.WorkerProfileId, next.WorkerProfileId, StringComparison.Ordinal))
+        {
+            await GrainFactory.GetPersonGrain(previous.WorkerProfileId).RemoveEngagementAsync(next.ClientId, next.WorkerId);
+        }
+
+        await PropagateAsync(next);
     }
 
     Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
