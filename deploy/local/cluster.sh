@@ -4,6 +4,8 @@
 #   deploy/local/cluster.sh start    build, start everything, print the addresses, secret and key
 #   deploy/local/cluster.sh stop     stop the processes and PostgreSQL (state stays in .data/local)
 #   deploy/local/cluster.sh status   what is running
+#   deploy/local/cluster.sh admin <command> [options]   listo-admin against this cluster (replay, purge, reconcile)
+# Variables the caller exports reach the processes, e.g. Listo__ApiBaseUrl and Listo__ApiKey for refetching.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -61,6 +63,7 @@ Ready.
   webhooks:  POST http://127.0.0.1:5080/webhooks/listo   secret $WEBHOOK_SECRET
   queries:   GET  http://127.0.0.1:5081/v1/...           key    $QUERY_KEY
   try:       dotnet run --project tools/ListoSend -- --secret '$WEBHOOK_SECRET' samples/worker.updated.json
+  operate:   deploy/local/cluster.sh admin reconcile|replay|purge --help
   stop:      deploy/local/cluster.sh stop
 INFO
     ;;
@@ -81,5 +84,12 @@ INFO
     done
     curl -fsS http://127.0.0.1:5081/health/ready 2>/dev/null && echo " (ready)" || echo "gateway not ready"
     ;;
-  *) echo "usage: deploy/local/cluster.sh start|stop|status" >&2; exit 2 ;;
+  admin)
+    shift
+    connection=$(scripts/postgres.sh start "$state/pg" "$pg_port")
+    dotnet build tools/ListoAdmin -c Release --nologo -v quiet >/dev/null
+    exec env ConnectionStrings__Listo="$connection" Orleans__ClusterId=listo-local Orleans__ServiceId=listo-local \
+      dotnet tools/ListoAdmin/bin/Release/net10.0/listo-admin.dll "$@"
+    ;;
+  *) echo "usage: deploy/local/cluster.sh start|stop|status|admin <command>" >&2; exit 2 ;;
 esac

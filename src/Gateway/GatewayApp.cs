@@ -4,6 +4,7 @@ using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Hosting;
+using Listo.Orleans.Refetch;
 using Listo.Orleans.Storage;
 using Listo.Orleans.Webhooks;
 using Microsoft.AspNetCore.WebUtilities;
@@ -72,6 +73,7 @@ public static class GatewayApp
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddListoJournal(builder.Configuration);
+        services.AddListoRefetch(builder.Configuration);
         services.AddSingleton<WebhookRequestReader>();
         services.AddSingleton<WebhookReceiver>();
         services.AddSingleton<WebhookMetrics>();
@@ -136,6 +138,7 @@ public static class GatewayApp
             _ = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<QueryApiOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<JournalOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<ListoApiOptions>>().Value;
             await ListoSilo.RequireSchemaAsync(app.Configuration);
             await app.RunAsync();
             return 0;

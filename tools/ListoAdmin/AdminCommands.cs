@@ -20,6 +20,7 @@ internal static class AdminCommands
         {
             ReplayCommand.Create(output),
             PurgeCommand.Create(output),
+            ReconcileCommand.Create(output),
         };
         return root;
     }

@@ -5,8 +5,9 @@ using Listo.Orleans.Storage;
 // dotnet run --project tools/ListoAdmin -- <command> [options] [--Section:Key=value ...]
 //   replay   re-applies journaled deliveries through the running cluster
 //   purge    deletes journaled deliveries older than the retention
+//   reconcile refetches every known client and worker from Listo through links.self
 // Configuration is read as a silo reads it (environment, ConnectionStrings__Listo=...), and --Section:Key=value
-// arguments add to it. Exit codes: 0 done, 1 some deliveries not applied, 2 usage or configuration, 3 PostgreSQL.
+// arguments add to it. Exit codes: 0 done, 1 some deliveries not applied or entities not refetched, 2 usage or configuration, 3 PostgreSQL.
 var parsed = AdminCommands.Create(Console.Out).Parse(args);
 if (parsed.Errors.Count > 0)
 {

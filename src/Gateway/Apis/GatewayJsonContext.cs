@@ -15,6 +15,7 @@ namespace Listo.Orleans.Gateway.Apis;
 [JsonSerializable(typeof(ChangesResponse))]
 [JsonSerializable(typeof(DeliveriesResponse))]
 [JsonSerializable(typeof(DeliveryDetailResponse))]
+[JsonSerializable(typeof(RefreshResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

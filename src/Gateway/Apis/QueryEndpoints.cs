@@ -23,6 +23,7 @@ internal static class QueryEndpoints
         v1.MapGet("/clients/{clientId}/workers/{workerId}/changes", GetWorkerChangesAsync);
         v1.MapGet("/changes", GetChangesAsync);
         v1.MapDeliveries();
+        v1.MapRefresh();
         return v1;
     }
 

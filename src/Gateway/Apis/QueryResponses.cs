@@ -11,13 +11,14 @@ public sealed record ClientResponse(
     string? Name,
     [property: JsonConverter(typeof(RawJsonConverter))] string? Address,
     string OccurredAt,
-    string EventId)
+    string EventId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt)
 {
     public static ClientResponse From(ClientSnapshot snapshot)
     {
         using var document = JsonDocument.Parse(snapshot.Data.Utf8);
         var address = document.RootElement.TryGetProperty("address", out var value) ? value.GetRawText() : null;
-        return new(snapshot.ClientId, snapshot.Name, address, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId);
+        return new(snapshot.ClientId, snapshot.Name, address, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId, snapshot.GoneAt);
     }
 }
 
@@ -35,10 +36,11 @@ public sealed record WorkerResponse(
     string WorkerProfileId,
     string OccurredAt,
     string EventId,
-    JsonText Snapshot)
+    JsonText Snapshot,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt)
 {
     public static WorkerResponse From(WorkerSnapshot snapshot)
-        => new(snapshot.ClientId, snapshot.WorkerId, snapshot.WorkerProfileId, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId, snapshot.Data);
+        => new(snapshot.ClientId, snapshot.WorkerId, snapshot.WorkerProfileId, snapshot.Stamp.OccurredAtText, snapshot.Stamp.EventId, snapshot.Data, snapshot.GoneAt);
 }
 
 public sealed record PersonResponse(string WorkerProfileId, string OccurredAt, ProfileResponse Profile, IReadOnlyList<EngagementResponse> Engagements)
@@ -73,7 +75,10 @@ public sealed record EngagementResponse(
     [property: JsonConverter(typeof(RawJsonConverter))] string? OrganizationLocation,
     [property: JsonConverter(typeof(RawJsonConverter))] string? Contracts);
 
-/// <summary>One change, as the history of an entity and the change feed serve it (the feed adds its cursor).</summary>
+/// <summary>
+/// One change, as the history of an entity and the change feed serve it (the feed adds its cursor). A change made by a
+/// refetch from Listo has <c>"source": "refetch"</c> and the refetch's event id (<c>refetch:{instant}</c>).
+/// </summary>
 public sealed record ChangeResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cursor,
     string EntityType,
@@ -82,10 +87,12 @@ public sealed record ChangeResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WorkerProfileId,
     string EventId,
     string OccurredAt,
-    IReadOnlyList<FieldChange> Fields)
+    IReadOnlyList<FieldChange> Fields,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Source)
 {
     public static ChangeResponse From(EntityChange change, string? cursor = null)
-        => new(cursor, change.EntityType, change.ClientId, change.WorkerId, change.WorkerProfileId, change.EventId, change.OccurredAt, change.Fields);
+        => new(cursor, change.EntityType, change.ClientId, change.WorkerId, change.WorkerProfileId, change.EventId, change.OccurredAt, change.Fields,
+            RefetchStamp.IsRefetch(change.EventId) ? "refetch" : null);
 }
 
 /// <summary>A list of changes; <c>next</c> (the feed only) is the cursor to pass as <c>after</c>.</summary>
@@ -138,3 +145,8 @@ public sealed record DeliveryDetailResponse(
             text, text is null ? Convert.ToBase64String(entry.Body.Span) : null);
     }
 }
+
+/// <summary>The answer to a refresh: what it did, and the instant its stamp carries (when Listo was asked).</summary>
+public sealed record RefreshResponse(
+    string Outcome,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefetchedAt);

@@ -30,6 +30,16 @@ internal static class Problems
 
     public static ProblemHttpResult NotFound(string detail) => Make(404, "not-found", "Not found", detail);
 
+    public static ProblemHttpResult NoSelfLink(string detail) => Make(409, "no-self-link", "The entity cannot be refetched", detail);
+
+    public static ProblemHttpResult RefetchNotConfigured(string detail) => Make(503, "refetch-not-configured", "Refetching from Listo is not configured", detail);
+
+    public static ProblemHttpResult ListoFailed(string detail) => Make(502, "listo-failed", "Listo did not answer with the entity", detail);
+
+    public static ProblemHttpResult ListoTimedOut(string detail) => Make(504, "listo-timeout", "Listo did not answer in time", detail);
+
+    public static ProblemHttpResult RefetchBusy(string detail) => Make(429, "refetch-busy", "Too many refetches are waiting", detail);
+
     private static ProblemHttpResult Make(int status, string type, string title, string detail)
         => TypedResults.Problem(detail: detail, statusCode: status, title: title, type: "urn:listo-orleans:problem:" + type);
 }

@@ -117,6 +117,7 @@ public sealed class ReplayTests(ITestOutputHelper output)
     [Theory]
     [InlineData("replay", "--outcome")]
     [InlineData("purge", "--before")]
+    [InlineData("reconcile", "--client")]
     public async Task EveryCommand_HasHelp(string command, string option)
     {
         var (exit, text) = await RunAdminAsync(new Dictionary<string, string>(), command, "--help");

@@ -182,4 +182,16 @@ public sealed class QueryApiTests(GatewayFixture gateway) : IClassFixture<Gatewa
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync(path, key: null, listener: gateway.Ingress)).Status);
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync(path, key: null, listener: gateway.Internal)).Status);
     }
+
+    [Fact]
+    public async Task Refresh_WithoutListoApiKey_Is503_ThatSaysSo()
+    {
+        var (client, worker, person) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr"), ListoEvents.NewId("lglsowpf"));
+        await gateway.DeliverAsync(ListoEvents.Worker(ListoEvents.NewId("lglsoevt"), ListoEvents.At(10), ListoEvents.WorkerData(client, worker, person)), "applied");
+
+        var (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("Listo:ApiKey", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

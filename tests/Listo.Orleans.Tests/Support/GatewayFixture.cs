@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Listo.Orleans.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Listo.Orleans.Tests.Support;
 
@@ -11,7 +12,7 @@ namespace Listo.Orleans.Tests.Support;
 /// The real gateway (Kestrel on two loopback ports, co-hosted silo, embedded storage) started in-process,
 /// reached over real sockets.
 /// </summary>
-public sealed class GatewayFixture : WebhookClient, IAsyncLifetime
+public class GatewayFixture : WebhookClient, IAsyncLifetime
 {
     public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public const string RotatedSecret = "whsec_dGhlIG5ldyBzZWNyZXQgYWZ0ZXIgcm90YXRpb24=";
@@ -22,7 +23,7 @@ public sealed class GatewayFixture : WebhookClient, IAsyncLifetime
 
     public StorageFaults Faults { get; } = new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var ingressPort = FreePort();
         var internalPort = FreePort();
@@ -44,13 +45,21 @@ public sealed class GatewayFixture : WebhookClient, IAsyncLifetime
         };
         _app = GatewayApp.Create(
             ["--environment", "Development"],
-            builder => builder.Configuration.AddInMemoryCollection(settings),
-            silo => silo.AddStorageFaults(Faults),
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                Configure(builder);
+            },
+            silo =>
+            {
+                silo.AddStorageFaults(Faults);
+                ConfigureServices(silo.Services);
+            },
             TextWriter.Null);
         await _app.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_app is not null)
@@ -58,6 +67,16 @@ public sealed class GatewayFixture : WebhookClient, IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+    }
+
+    /// <summary>Adds to the gateway's configuration (a derived fixture's settings), before anything reads it.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
+    /// <summary>Adds to the gateway's services once its own are registered (a derived fixture's log capture).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>

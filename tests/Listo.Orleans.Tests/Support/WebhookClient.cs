@@ -72,9 +72,16 @@ public class WebhookClient
     public async Task<SortedDictionary<string, string>> ReadJournalOutcomesAsync()
         => new((await ReadJournalAsync()).ToDictionary(d => d.Key, d => d.Value.GetProperty("outcome").GetString()!), StringComparer.Ordinal);
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? key = GatewayFixture.QueryKey, Uri? listener = null)
+    public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? key = GatewayFixture.QueryKey, Uri? listener = null)
+        => SendQueryAsync(HttpMethod.Get, path, key, listener);
+
+    /// <summary>A <c>POST</c> with no body on the query API (a refresh).</summary>
+    public Task<(HttpStatusCode Status, JsonElement Body)> PostQueryAsync(string path, string? key = GatewayFixture.QueryKey)
+        => SendQueryAsync(HttpMethod.Post, path, key, null);
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendQueryAsync(HttpMethod method, string path, string? key, Uri? listener)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(listener ?? Internal, path));
+        using var request = new HttpRequestMessage(method, new Uri(listener ?? Internal, path));
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+using Listo.Orleans.Grains;
+
+namespace Listo.Orleans.Refetch;
+
+/// <summary>
+/// Refetch instruments on the <see cref="ListoMeter.Name"/> meter (<c>/metrics</c>), and running totals for
+/// <c>reconcile</c>'s summary.
+/// </summary>
+public sealed class ListoApiMetrics
+{
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _retries;
+    private long _retryTotal;
+    private long _throttledTotal;
+
+    public ListoApiMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(ListoMeter.Name);
+        _requests = meter.CreateCounter<long>("listo.refetch.answers", description: "Refetches from Listo's REST API, by final answer (found, not-found, failed, timed-out, busy).");
+        _retries = meter.CreateCounter<long>("listo.refetch.retries", description: "Attempts to Listo's REST API retried, by reason (the status code, timeout or connection).");
+    }
+
+    /// <summary>Retries since start.</summary>
+    public long Retries => Interlocked.Read(ref _retryTotal);
+
+    /// <summary>Retries that followed a 429 since start.</summary>
+    public long Throttled => Interlocked.Read(ref _throttledTotal);
+
+    public void Answered(string answer) => _requests.Add(1, new KeyValuePair<string, object?>("answer", answer));
+
+    public void Retried(string reason)
+    {
+        Interlocked.Increment(ref _retryTotal);
+        if (reason == "429")
+        {
+            Interlocked.Increment(ref _throttledTotal);
+        }
+
+        _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
+}

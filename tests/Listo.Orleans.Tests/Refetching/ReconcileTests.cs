@@ -1,0 +1,162 @@
+using System.Globalization;
+using Listo.Orleans.FakeListo;
+using Listo.Orleans.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Listo.Orleans.Tests.Refetching;
+
+/// <summary>
+/// <c>listo-admin reconcile</c>, the real executable, against a durable gateway process and the fake Listo on a
+/// loopback socket. The gateway first receives every entity as a signed delivery (an hour ago); then the fake changes
+/// some and deletes some without a delivery, as if those deliveries were lost in an outage.
+/// </summary>
+public sealed class ReconcileTests(ITestOutputHelper output)
+{
+    private const string ApiKey = "listo-reconcile-test-key-81c2";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Reconcile_Of5000Workers_Under429sAnd500s_Converges_WithinTheRateLimit()
+    {
+        const int workers = 5000, clients = 10, rate = 200;
+        await using var listo = new FakeListoServer(ApiKey, seed: 7);
+        await listo.StartAsync();
+        var (cluster, gateway, entities) = await StartWorldAsync(listo, "r5k", clients, workers);
+        await using (gateway)
+        {
+            var drifted = FakeListoWorld.Drift(listo, entities, every: 50);
+            var removed = FakeListoWorld.Remove(listo, entities, every: 250);
+            Assert.Empty(drifted.Intersect(removed));
+            listo.ResetStats();
+            listo.Faults = new() { ThrottleRate = 0.05, RetryAfterSeconds = 1, FailRate = 0.05 };
+
+            var (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate), "reconcile", "--parallel", "32", "--checkpoint", TempPath());
+            var stats = listo.Stats();
+            output.WriteLine(text);
+            output.WriteLine($"fake Listo: {stats.Requests} requests, by status {string.Join(", ", stats.ByStatus.Select(s => $"{s.Key}: {s.Value}"))}, " +
+                $"busiest second {stats.MaxInAnySecond}, average {stats.AveragePerSecond}/s");
+
+            Assert.True(exit == 0, text);
+            Assert.Contains($"Reconciled {workers + clients} entities: applied {drifted.Count}, unchanged {workers + clients - drifted.Count - removed.Count}, gone {removed.Count}, skipped 0, failed 0.", text, StringComparison.Ordinal);
+
+            // Faults were met and retried; the rate limit held over every one-second window, retries included.
+            Assert.True(stats.ByStatus["429"] > 100 && stats.ByStatus["500"] > 100, "faults were injected");
+            Assert.Equal(0, stats.WrongKey);
+            Assert.True(stats.MaxInAnySecond <= rate + (rate / 10) + 5, $"busiest second {stats.MaxInAnySecond} > {rate} + burst");
+            Assert.True(stats.AveragePerSecond <= rate * 1.05, $"average {stats.AveragePerSecond}/s > {rate}");
+
+            // The state converged on what the fake holds.
+            var driftedWorker = Worker(drifted[0]);
+            var (_, held) = await gateway.GetAsync($"/v1/clients/{driftedWorker.Client}/workers/{driftedWorker.Worker}");
+            Assert.Equal("Shelbyville", held.GetProperty("snapshot").GetProperty("address").GetProperty("city").GetString());
+            Assert.StartsWith("refetch:", held.GetProperty("eventId").GetString(), StringComparison.Ordinal);
+            var removedWorker = Worker(removed[0]);
+            (_, held) = await gateway.GetAsync($"/v1/clients/{removedWorker.Client}/workers/{removedWorker.Worker}");
+            Assert.True(held.TryGetProperty("goneAt", out _), held.ToString());
+            var kept = Worker((string)entities[^1].Data["links"]!["self"]!);
+            (_, held) = await gateway.GetAsync($"/v1/clients/{kept.Client}/workers/{kept.Worker}");
+            Assert.StartsWith("lglsoevt_", held.GetProperty("eventId").GetString(), StringComparison.Ordinal);
+
+            // A second run finds nothing more to change.
+            listo.Faults = new();
+            (exit, text) = await RunAdminAsync(Settings(cluster, listo, 1000), "reconcile", "--parallel", "32", "--checkpoint", TempPath());
+            output.WriteLine(text);
+            Assert.True(exit == 0, text);
+            Assert.Contains($"applied 0, unchanged {workers + clients - removed.Count}, gone {removed.Count},", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Reconcile_KilledMidway_ResumesFromItsCheckpoint_AndListsFailures()
+    {
+        await using var listo = new FakeListoServer(ApiKey, seed: 3);
+        await listo.StartAsync();
+        var (cluster, gateway, entities) = await StartWorldAsync(listo, "res", clients: 2, workers: 300);
+        await using (gateway)
+        {
+            var drifted = FakeListoWorld.Drift(listo, entities, every: 10);
+            var checkpoint = TempPath();
+            var settings = Settings(cluster, listo, rate: 40);
+
+            await using (var first = ChildProcess.Start("listo-admin", Repository.Tool("ListoAdmin", "listo-admin"), settings, "reconcile", "--checkpoint", checkpoint))
+            {
+                var deadline = DateTime.UtcNow + CommandTimeout;
+                while (!File.Exists(checkpoint) && !first.HasExited && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20);
+                }
+
+                Assert.True(File.Exists(checkpoint), "no checkpoint was written: " + first.Output);
+                await first.KillHardAsync();
+            }
+
+            var (exit, text) = await RunAdminAsync(settings, "reconcile", "--checkpoint", checkpoint);
+            output.WriteLine(text);
+            Assert.True(exit == 0, text);
+            Assert.Contains("Resuming from", text, StringComparison.Ordinal);
+            // The page the kill interrupted is done again; what it had applied then counts as unchanged.
+            Assert.Matches(@"Reconciled 302 entities: applied \d+, unchanged \d+, gone 0, skipped 0, failed 0\.", text);
+            Assert.False(File.Exists(checkpoint));
+            foreach (var (client, worker) in drifted.Select(Worker))
+            {
+                var (_, held) = await gateway.GetAsync($"/v1/clients/{client}/workers/{worker}");
+                Assert.Equal("Shelbyville", held.GetProperty("snapshot").GetProperty("address").GetProperty("city").GetString());
+            }
+
+
+            // Listo failing throughout: every refetch fails after its retries, each is listed, and the exit code is 1.
+            listo.Faults = new() { FailRate = 1 };
+            (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate: 1000), "reconcile", "--client", "lglsocli_res000001", "--checkpoint", TempPath(), "--Listo:Retries=1");
+            output.WriteLine(text);
+            Assert.Equal(1, exit);
+            Assert.Contains("failed 151.", text, StringComparison.Ordinal);
+            Assert.Contains("  failed: client:lglsocli_res000001: /v1/instance-integrations/", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Reconcile_WithoutListoApiKey_ExitsTwo_AndSaysWhy()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("reconcilekey");
+        var (exit, text) = await RunAdminAsync(GatewayProcess.ClusterSettings(connectionString, "reconcilekey"), "reconcile");
+        Assert.Equal(2, exit);
+        Assert.Contains("reconcile needs Listo:ApiKey", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<(Dictionary<string, string> Cluster, GatewayProcess Gateway, IReadOnlyList<(string Type, System.Text.Json.Nodes.JsonObject Data)> Entities)> StartWorldAsync(
+        FakeListoServer listo, string tag, int clients, int workers)
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("reconcile" + tag);
+        var cluster = GatewayProcess.ClusterSettings(connectionString, "reconcile-" + tag);
+        var gateway = await GatewayProcess.StartAsync(cluster);
+        var entities = FakeListoWorld.Seed(listo, clients, workers, tag);
+        var failed = await FakeListoWorld.DeliverAsync(
+            gateway.Http, new Uri(gateway.Ingress, "/webhooks/listo"), GatewayFixture.Secret, entities, DateTimeOffset.UtcNow.AddHours(-1), 16, default);
+        Assert.Equal(0, failed);
+        return (cluster, gateway, entities);
+    }
+
+    private static Dictionary<string, string> Settings(Dictionary<string, string> cluster, FakeListoServer listo, int rate) => new(cluster)
+    {
+        ["Listo__ApiBaseUrl"] = listo.BaseAddress.ToString(),
+        ["Listo__ApiKey"] = ApiKey,
+        ["Listo__RequestsPerSecond"] = rate.ToString(CultureInfo.InvariantCulture),
+        ["Listo__AttemptTimeoutSeconds"] = "5",
+    };
+
+    private static (string Client, string Worker) Worker(string path)
+    {
+        var segments = path.Split('/');
+        return (segments[^3], segments[^1]);
+    }
+
+    private static string TempPath() => Path.Combine(Path.GetTempPath(), $"reconcile-{Guid.NewGuid():N}.json");
+
+    private static async Task<(int Exit, string Output)> RunAdminAsync(IReadOnlyDictionary<string, string> settings, params string[] args)
+    {
+        await using var command = ChildProcess.Start("listo-admin", Repository.Tool("ListoAdmin", "listo-admin"), settings, args);
+        var exit = await command.WaitForExitAsync(CommandTimeout);
+        Assert.True(exit is not null, $"listo-admin {string.Join(' ', args)} did not exit within {CommandTimeout.TotalSeconds} s: {command.Output}");
+        return (exit.Value, command.Output);
+    }
+}

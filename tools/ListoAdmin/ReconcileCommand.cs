@@ -1,0 +1,195 @@
+using System.CommandLine;
+using Listo.Orleans.Grains;
+using Listo.Orleans.Hosting;
+using Listo.Orleans.Refetch;
+using Listo.Orleans.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Listo.Orleans.Admin;
+
+/// <summary>
+/// <c>reconcile</c>: refetches every known client and worker (or one client and its workers) through the
+/// <c>links.self</c> of its newest snapshot, as an Orleans client of the running cluster, within
+/// <c>Listo:RequestsPerSecond</c>. Keys come from <c>listo_grain_state</c> in order, a page at a time; a checkpoint
+/// after every page lets an interrupted run resume. Exit 0 when every entity was refetched, 1 when some failed (they
+/// are listed), 2 without <c>Listo:ApiKey</c>.
+/// </summary>
+internal static class ReconcileCommand
+{
+    private const int PageSize = 200;
+
+    public static Command Create(TextWriter output)
+    {
+        var client = new Option<string?>("--client") { Description = "Only this client and its workers (a Listo client id)." };
+        client.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } id && !GrainKeys.IsValidId(id))
+            {
+                result.AddError($"--client '{id}' is not a Listo client id.");
+            }
+        });
+        var parallel = new Option<int>("--parallel") { Description = "Refetches in flight at once, 1 to 64 (the rate limit still applies).", DefaultValueFactory = _ => 8 };
+        parallel.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                result.AddError("--parallel must be a whole number from 1 to 64.");
+            }
+        });
+        var checkpoint = new Option<string>("--checkpoint")
+        {
+            Description = "File recording progress, so that an interrupted run resumes where it stopped; removed at the end.",
+            DefaultValueFactory = _ => "listo-reconcile.checkpoint.json",
+        };
+        var restart = new Option<bool>("--restart") { Description = "Ignore an existing checkpoint and start from the first entity." };
+
+        var command = new Command("reconcile", "Refetch every known client and worker from Listo through links.self and apply what changed (after an outage, or to verify).")
+        {
+            client, parallel, checkpoint, restart,
+        };
+        AdminCommands.SetAction(command, (parsed, builder, cancellationToken) => RunAsync(
+            parsed.GetValue(client), parsed.GetValue(parallel), parsed.GetValue(checkpoint)!, parsed.GetValue(restart), builder, output, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string? clientId, int parallel, string checkpointPath, bool restart, HostApplicationBuilder builder, TextWriter output, CancellationToken cancellationToken)
+    {
+        var listo = builder.Configuration.GetSection(ListoApiOptions.Section).Get<ListoApiOptions>() ?? new ListoApiOptions();
+        if (!listo.HasKey)
+        {
+            throw new StartupConfigurationException("reconcile needs Listo:ApiKey (sent to Listo as x-api-key), which is not configured.");
+        }
+
+        // Failed refetches are counted and listed at the end; per-attempt log lines would only break the progress bar.
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(orleans => orleans.ConfigureListoClient(builder.Configuration));
+        builder.Services.AddListoRefetch(builder.Configuration);
+        using var host = builder.Build();
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<ListoApiOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new StartupConfigurationException(string.Join(" ", ex.Failures));
+        }
+
+        var scope = clientId ?? "*";
+        var resumed = restart ? null : await ReconcileCheckpoint.ReadAsync(checkpointPath, cancellationToken);
+        if (resumed is not null && resumed.Scope != scope)
+        {
+            throw new StartupConfigurationException(
+                $"{checkpointPath} belongs to a reconcile of {(resumed.Scope == "*" ? "every client" : $"client {resumed.Scope}")}: finish it, pass --restart, or name another --checkpoint.");
+        }
+
+        await using var keys = PostgresEntityKeys.Create(ListoSilo.DurableConnectionString(builder.Configuration), ListoOrleansOptions.Read(builder.Configuration).ServiceId);
+        var ranges = PostgresEntityKeys.Ranges(clientId);
+        var (range, after) = resumed is null ? (0, "") : (resumed.Range, resumed.After);
+        long remaining = 0;
+        for (var r = range; r < ranges.Count; r++)
+        {
+            remaining += await keys.CountAsync(ranges[r], r == range ? after : "", cancellationToken);
+        }
+
+        await host.StartAsync(cancellationToken);
+        var refresher = host.Services.GetRequiredService<Refresher>();
+        var metrics = host.Services.GetRequiredService<ListoApiMetrics>();
+        var doneBefore = resumed?.Counts.Values.Sum() ?? 0;
+        var progress = new ReconcileProgress(Console.Error, !Console.IsErrorRedirected, doneBefore + remaining, doneBefore, () => metrics.Retries);
+        var failures = resumed?.Failures ?? [];
+        if (resumed is not null)
+        {
+            progress.Restore(resumed.Counts);
+            await output.WriteLineAsync($"Resuming from {checkpointPath}: {doneBefore} entities were done, {remaining} remain.");
+        }
+
+        for (; range < ranges.Count; range++, after = "")
+        {
+            while (true)
+            {
+                var page = await keys.ListAsync(ranges[range], after, PageSize, cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                var results = new (string Outcome, string? Failure)[page.Count];
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, page.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+                    async (i, ct) =>
+                    {
+                        results[i] = await RefreshAsync(refresher, page[i], ct);
+                        progress.Count(results[i].Outcome);
+                    });
+                failures.AddRange(results.Where(r => r.Failure is not null).Select(r => r.Failure!));
+                after = page[^1];
+                await new ReconcileCheckpoint(scope, range, after, progress.Counts(), failures).WriteAsync(checkpointPath, cancellationToken);
+            }
+        }
+
+        progress.Draw(final: true);
+        File.Delete(checkpointPath);
+        var counts = progress.Counts();
+        var seconds = Math.Max(progress.Elapsed.TotalSeconds, 0.001);
+        await output.WriteLineAsync(
+            $"Reconciled {counts.Values.Sum()} entities{(clientId is null ? "" : $" of client {clientId}")}: " +
+            string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")) + ".");
+        await output.WriteLineAsync(
+            $"This run: {progress.DoneThisRun} refetches and {metrics.Retries} retries ({metrics.Throttled} after a 429) in {seconds:0.0} s, " +
+            $"{(progress.DoneThisRun + metrics.Retries) / seconds:0.0} requests/s to Listo (Listo:RequestsPerSecond {listo.RequestsPerSecond}).");
+        foreach (var failure in failures)
+        {
+            await output.WriteLineAsync($"  failed: {failure}");
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<(string Outcome, string? Failure)> RefreshAsync(Refresher refresher, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await RefreshOnceAsync(refresher, key, cancellationToken);
+            if (result.RetryAfter is { } wait)
+            {
+                // Listo's circuit is open: one failure burst should not fail every entity in flight. Wait once for it.
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(100), cancellationToken);
+                result = await RefreshOnceAsync(refresher, key, cancellationToken);
+            }
+
+            return result.Status switch
+            {
+                RefreshStatus.Done => (result.OutcomeName!, null),
+
+                // Purged since it was listed, or a snapshot without links.self: nothing to refetch.
+                RefreshStatus.UnknownEntity or RefreshStatus.NoSelfLink => ("skipped", null),
+                _ => ("failed", $"{key}: {result.Detail}"),
+            };
+        }
+#pragma warning disable CA1031 // reported per entity; the rest of the walk goes on
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            return ("failed", $"{key}: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static Task<RefreshResult> RefreshOnceAsync(Refresher refresher, string key, CancellationToken cancellationToken)
+    {
+        if (key.StartsWith(GrainKeys.ClientPrefix, StringComparison.Ordinal))
+        {
+            return refresher.RefreshClientAsync(GrainKeys.IdOf(key, GrainKeys.ClientPrefix), cancellationToken);
+        }
+
+        var clientAndWorker = GrainKeys.IdOf(key, GrainKeys.WorkerPrefix);
+        var separator = clientAndWorker.IndexOf(GrainKeys.Separator, StringComparison.Ordinal);
+        return refresher.RefreshWorkerAsync(clientAndWorker[..separator], clientAndWorker[(separator + 1)..], cancellationToken);
+    }
+}
