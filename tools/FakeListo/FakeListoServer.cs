@@ -81,7 +81,7 @@ public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposa
             return Results.NoContent();
         });
         _app.MapDelete("/_fake/entities", (string path) => Remove(path) ? Results.NoContent() : Results.NotFound());
-        _app.Run(ServeAsync);
+        _app.Map("{**path}", ServeAsync); // everything else: the API itself (literal /_fake routes take precedence)
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

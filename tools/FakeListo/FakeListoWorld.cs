@@ -8,8 +8,8 @@ namespace Listo.Orleans.FakeListo;
 /// <summary>
 /// Listo-shaped clients and workers (the listo-docs payloads, with <c>links.self</c>) for the fake to serve, and
 /// their delivery to a gateway as signed <c>client.created</c> / <c>worker.onboarded</c> events: the state a
-/// receiver holds before an outage. <see cref="Drift"/> then changes some at "Listo" without a delivery, and
-/// <see cref="Remove"/> deletes some, which is what <c>reconcile</c> must find.
+/// receiver holds before an outage. <see cref="Remove"/> then deletes some at "Listo", and <see cref="Drift"/>
+/// changes some of the others without a delivery, which is what <c>reconcile</c> must find.
 /// </summary>
 public static class FakeListoWorld
 {
@@ -122,9 +122,12 @@ public static class FakeListoWorld
         return failed;
     }
 
-    /// <summary>Changes the city of every <paramref name="every"/>-th worker at the fake, with no delivery. Returns their paths.</summary>
+    /// <summary>
+    /// Changes the city of every <paramref name="every"/>-th worker the fake still holds, with no delivery. Returns
+    /// their paths.
+    /// </summary>
     public static IReadOnlyList<string> Drift(FakeListoServer server, IReadOnlyList<(string Type, JsonObject Data)> entities, int every, string city = "Shelbyville")
-        => Pick(entities, every, 0).Select(data =>
+        => Pick(entities, every, 0).Where(data => server.Get((string)data["links"]!["self"]!) is not null).Select(data =>
         {
             var path = (string)data["links"]!["self"]!;
             var changed = data.DeepClone().AsObject();
@@ -133,7 +136,7 @@ public static class FakeListoWorld
             return path;
         }).ToList();
 
-    /// <summary>Removes every <paramref name="every"/>-th worker (offset so as not to meet <see cref="Drift"/>'s). Returns their paths.</summary>
+    /// <summary>Removes every <paramref name="every"/>-th worker (from the middle of each run of that many). Returns their paths.</summary>
     public static IReadOnlyList<string> Remove(FakeListoServer server, IReadOnlyList<(string Type, JsonObject Data)> entities, int every)
         => Pick(entities, every, every / 2).Select(data =>
         {

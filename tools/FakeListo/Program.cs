@@ -7,7 +7,14 @@ var port = new Option<int>("--port") { Description = "Loopback port to serve on.
 var apiKey = new Option<string>("--api-key") { Description = "The x-api-key it accepts (the gateway's Listo:ApiKey).", DefaultValueFactory = _ => "dev-listo-key" };
 var clients = new Option<int>("--clients") { Description = "Clients to create.", DefaultValueFactory = _ => 1 };
 var workers = new Option<int>("--workers") { Description = "Workers to create, spread over the clients.", DefaultValueFactory = _ => 0 };
-var deliver = new Option<Uri?>("--deliver") { Description = "Deliver every created entity to this webhook URL first (e.g. http://127.0.0.1:5080/webhooks/listo)." };
+var deliver = new Option<string?>("--deliver") { Description = "Deliver every created entity to this webhook URL first (e.g. http://127.0.0.1:5080/webhooks/listo)." };
+deliver.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<string?>() is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+    {
+        result.AddError($"--deliver must be an absolute URL, got '{url}'.");
+    }
+});
 var secret = new Option<string?>("--secret") { Description = "Signing secret for --deliver (the gateway's Webhooks:Secrets; in Development it prints its own)." };
 var drift = new Option<int>("--drift-every") { Description = "After delivering, change every Nth worker at the fake without a delivery (0: none).", DefaultValueFactory = _ => 0 };
 var remove = new Option<int>("--remove-every") { Description = "After delivering, delete every Nth worker at the fake, so it answers 404 (0: none).", DefaultValueFactory = _ => 0 };
@@ -50,15 +57,16 @@ root.SetAction(async (parsed, cancellationToken) =>
     await server.StartAsync(parsed.GetValue(port));
     var entities = FakeListoWorld.Seed(server, parsed.GetValue(clients), parsed.GetValue(workers), "fake");
     Console.WriteLine($"fake-listo: serving {server.Count} entities on {server.BaseAddress}; requests need the x-api-key given by --api-key.");
-    if (parsed.GetValue(deliver) is { } url)
+    if (parsed.GetValue(deliver) is { } deliverTo)
     {
+        var url = new Uri(deliverTo, UriKind.Absolute);
         using var http = new HttpClient();
         var failed = await FakeListoWorld.DeliverAsync(http, url, parsed.GetValue(secret)!, entities, DateTimeOffset.UtcNow.AddHours(-1), 8, cancellationToken);
         Console.WriteLine($"fake-listo: delivered {entities.Count - failed} of {entities.Count} entities to {url} (occurredAt an hour ago).");
     }
 
-    var drifted = FakeListoWorld.Drift(server, entities, parsed.GetValue(drift));
     var removed = FakeListoWorld.Remove(server, entities, parsed.GetValue(remove));
+    var drifted = FakeListoWorld.Drift(server, entities, parsed.GetValue(drift));
     Console.WriteLine($"fake-listo: changed {drifted.Count} workers without a delivery (city Shelbyville), removed {removed.Count}.");
     foreach (var path in drifted.Take(3).Concat(removed.Take(3)))
     {

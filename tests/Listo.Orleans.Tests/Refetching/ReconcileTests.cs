@@ -24,8 +24,8 @@ public sealed class ReconcileTests(ITestOutputHelper output)
         var (cluster, gateway, entities) = await StartWorldAsync(listo, "r5k", clients, workers);
         await using (gateway)
         {
-            var drifted = FakeListoWorld.Drift(listo, entities, every: 50);
             var removed = FakeListoWorld.Remove(listo, entities, every: 250);
+            var drifted = FakeListoWorld.Drift(listo, entities, every: 50);
             Assert.Empty(drifted.Intersect(removed));
             listo.ResetStats();
             listo.Faults = new() { ThrottleRate = 0.05, RetryAfterSeconds = 1, FailRate = 0.05 };
