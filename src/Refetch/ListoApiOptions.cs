@@ -15,8 +15,8 @@ public sealed class ListoApiOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// Requests per second this process sends to Listo, retries included (a token bucket holding a tenth of a
-    /// second's worth). Listo does not publish its limit; 10 per second is a polite default.
+    /// Requests per second this process sends to Listo, retries included (a token bucket holding a twentieth of
+    /// a second's worth). Listo does not publish its limit; 10 per second is a polite default.
     /// </summary>
     public int RequestsPerSecond { get; set; } = 10;
 

@@ -89,12 +89,12 @@ public static class ListoApiServices
     }
 
     /// <summary>
-    /// A token bucket of <paramref name="perSecond"/> tokens a second holding at most a tenth of a second's worth, so
-    /// that no second sends more than about 1.1 × the rate. Callers beyond the queue get <see cref="ListoAnswer.Busy"/>.
+    /// A token bucket of <paramref name="perSecond"/> tokens a second holding at most a twentieth of a second's worth, so
+    /// that no second sends more than about 1.05 × the rate. Callers beyond the queue get <see cref="ListoAnswer.Busy"/>.
     /// </summary>
     internal static RateLimiter RateLimit(int perSecond) => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
     {
-        TokenLimit = Math.Max(1, perSecond / 10),
+        TokenLimit = Math.Max(1, perSecond / 20),
         TokensPerPeriod = perSecond <= 100 ? 1 : perSecond / 100,
         ReplenishmentPeriod = perSecond <= 100 ? TimeSpan.FromSeconds(1.0 / perSecond) : TimeSpan.FromMilliseconds(10),
         QueueLimit = 10_000,

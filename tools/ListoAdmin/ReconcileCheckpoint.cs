@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 namespace Listo.Orleans.Admin;
 
 /// <summary>
-/// Where an interrupted <c>reconcile</c> resumes: the scope it walks, the range and the last key of the last finished
-/// page, and the counts and failures so far. Written after every page (to a temporary file, then renamed), removed when
-/// the walk ends.
+/// Where an interrupted <c>reconcile</c> resumes: the scope it walks, the range and the key before which every entity
+/// is finished (<see cref="ReconcileWatermark"/>), and the counts and failures of those. Written as the walk goes (to a
+/// temporary file, then renamed), removed when the walk ends.
 /// </summary>
 internal sealed record ReconcileCheckpoint(
     [property: JsonPropertyName("scope")] string Scope,

@@ -15,7 +15,7 @@ namespace Listo.Orleans.Admin;
 /// <c>reconcile</c>: refetches every known client and worker (or one client and its workers) through the
 /// <c>links.self</c> of its newest snapshot, as an Orleans client of the running cluster, within
 /// <c>Listo:RequestsPerSecond</c>. Keys come from <c>listo_grain_state</c> in order, a page at a time; a checkpoint
-/// after every page lets an interrupted run resume. Exit 0 when every entity was refetched, 1 when some failed (they
+/// as the walk goes lets an interrupted run resume. Exit 0 when every entity was refetched, 1 when some failed (they
 /// are listed), 2 without <c>Listo:ApiKey</c>.
 /// </summary>
 internal static class ReconcileCommand
@@ -101,13 +101,87 @@ internal static class ReconcileCommand
         var metrics = host.Services.GetRequiredService<ListoApiMetrics>();
         var doneBefore = resumed?.Counts.Values.Sum() ?? 0;
         var progress = new ReconcileProgress(Console.Error, !Console.IsErrorRedirected, doneBefore + remaining, doneBefore, () => metrics.Retries);
-        var failures = resumed?.Failures ?? [];
         if (resumed is not null)
         {
             progress.Restore(resumed.Counts);
             await output.WriteLineAsync($"Resuming from {checkpointPath}: {doneBefore} entities were done, {remaining} remain.");
         }
 
+        // A sliding window, not page by page: a refetch waiting out a Retry-After holds up nothing but itself. When
+        // Listo keeps failing (its circuit opens again right after a wait), the walk stops instead of failing every
+        // remaining entity; the checkpoint keeps the place for a rerun.
+        var watermark = new ReconcileWatermark(range, after, resumed?.Counts, resumed?.Failures);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        string? stoppedBecause = null;
+        try
+        {
+            await Parallel.ForEachAsync(
+                WalkAsync(keys, ranges, range, after, watermark, scope, checkpointPath, stop.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = stop.Token },
+                async (item, ct) =>
+                {
+                    var (outcome, failure, listoDown) = await RefreshAsync(refresher, item.Key, ct);
+                    if (listoDown)
+                    {
+                        Interlocked.CompareExchange(ref stoppedBecause, failure, null);
+                        await stop.CancelAsync();
+                        return;
+                    }
+
+                    watermark.Finish(item.Sequence, outcome, failure);
+                    progress.Count(outcome);
+                });
+        }
+        catch (OperationCanceledException) when (stoppedBecause is not null && !cancellationToken.IsCancellationRequested)
+        {
+            await watermark.Checkpoint(scope).WriteAsync(checkpointPath, cancellationToken);
+        }
+
+        progress.Draw(final: true);
+        if (stoppedBecause is null)
+        {
+            File.Delete(checkpointPath);
+        }
+
+        var counts = progress.Counts();
+        var seconds = Math.Max(progress.Elapsed.TotalSeconds, 0.001);
+        await output.WriteLineAsync(
+            $"Reconciled {counts.Values.Sum()} entities{(clientId is null ? "" : $" of client {clientId}")}: " +
+            string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")) + ".");
+        await output.WriteLineAsync(
+            $"This run: {progress.DoneThisRun} refetches and {metrics.Retries} retries ({metrics.Throttled} after a 429) in {seconds:0.0} s, " +
+            $"{(progress.DoneThisRun + metrics.Retries) / seconds:0.0} requests/s to Listo (Listo:RequestsPerSecond {listo.RequestsPerSecond}).");
+        var failures = watermark.Failures();
+        foreach (var failure in failures)
+        {
+            await output.WriteLineAsync($"  failed: {failure}");
+        }
+
+        if (stoppedBecause is not null)
+        {
+            await output.WriteLineAsync(
+                $"Stopped early: Listo is failing (still failing after its circuit breaker's pause: {stoppedBecause}). " +
+                $"{progress.Total - counts.Values.Sum()} entities were not refetched; run reconcile again to resume from {checkpointPath}.");
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        return failures.Count == 0 && stoppedBecause is null ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The keys to refetch in walk order, a page at a time from <paramref name="range"/> after <paramref name="after"/>;
+    /// the checkpoint is written as each page is fetched.
+    /// </summary>
+    private static async IAsyncEnumerable<(long Sequence, string Key)> WalkAsync(
+        PostgresEntityKeys keys,
+        IReadOnlyList<PostgresEntityKeys.KeyRange> ranges,
+        int range,
+        string after,
+        ReconcileWatermark watermark,
+        string scope,
+        string checkpointPath,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         for (; range < ranges.Count; range++, after = "")
         {
             while (true)
@@ -118,66 +192,46 @@ internal static class ReconcileCommand
                     break;
                 }
 
-                var results = new (string Outcome, string? Failure)[page.Count];
-                await Parallel.ForEachAsync(
-                    Enumerable.Range(0, page.Count),
-                    new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
-                    async (i, ct) =>
-                    {
-                        results[i] = await RefreshAsync(refresher, page[i], ct);
-                        progress.Count(results[i].Outcome);
-                    });
-                failures.AddRange(results.Where(r => r.Failure is not null).Select(r => r.Failure!));
+                foreach (var key in page)
+                {
+                    yield return (watermark.Issue(range, key), key);
+                }
+
                 after = page[^1];
-                await new ReconcileCheckpoint(scope, range, after, progress.Counts(), failures).WriteAsync(checkpointPath, cancellationToken);
+                await watermark.Checkpoint(scope).WriteAsync(checkpointPath, cancellationToken);
             }
         }
-
-        progress.Draw(final: true);
-        File.Delete(checkpointPath);
-        var counts = progress.Counts();
-        var seconds = Math.Max(progress.Elapsed.TotalSeconds, 0.001);
-        await output.WriteLineAsync(
-            $"Reconciled {counts.Values.Sum()} entities{(clientId is null ? "" : $" of client {clientId}")}: " +
-            string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")) + ".");
-        await output.WriteLineAsync(
-            $"This run: {progress.DoneThisRun} refetches and {metrics.Retries} retries ({metrics.Throttled} after a 429) in {seconds:0.0} s, " +
-            $"{(progress.DoneThisRun + metrics.Retries) / seconds:0.0} requests/s to Listo (Listo:RequestsPerSecond {listo.RequestsPerSecond}).");
-        foreach (var failure in failures)
-        {
-            await output.WriteLineAsync($"  failed: {failure}");
-        }
-
-        await host.StopAsync(CancellationToken.None);
-        return failures.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<(string Outcome, string? Failure)> RefreshAsync(Refresher refresher, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refetches one entity. <c>ListoDown</c>: Listo's circuit was open, and open again after waiting out its pause
+    /// once (a short burst of failures is waited out; a Listo that stays down stops the walk).
+    /// </summary>
+    private static async Task<(string Outcome, string? Failure, bool ListoDown)> RefreshAsync(Refresher refresher, string key, CancellationToken cancellationToken)
     {
         try
         {
             var result = await RefreshOnceAsync(refresher, key, cancellationToken);
             if (result.RetryAfter is { } wait)
             {
-                // Listo's circuit is open: one failure burst should not fail every entity in flight. Wait once for it.
                 await Task.Delay(wait + TimeSpan.FromMilliseconds(100), cancellationToken);
                 result = await RefreshOnceAsync(refresher, key, cancellationToken);
             }
 
             return result.Status switch
             {
-                RefreshStatus.Done => (result.OutcomeName!, null),
+                RefreshStatus.Done => (result.OutcomeName!, null, false),
 
                 // Purged since it was listed, or a snapshot without links.self: nothing to refetch.
-                RefreshStatus.UnknownEntity or RefreshStatus.NoSelfLink => ("skipped", null),
-                _ => ("failed", $"{key}: {result.Detail}"),
+                RefreshStatus.UnknownEntity or RefreshStatus.NoSelfLink => ("skipped", null, false),
+                _ => ("failed", $"{key}: {result.Detail}", result.RetryAfter is not null),
             };
         }
 #pragma warning disable CA1031 // reported per entity; the rest of the walk goes on
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            return ("failed", $"{key}: {ex.GetType().Name}: {ex.Message}");
+            return ("failed", $"{key}: {ex.GetType().Name}: {ex.Message}", false);
         }
     }
 

@@ -30,7 +30,10 @@ public sealed class ReconcileTests(ITestOutputHelper output)
             listo.ResetStats();
             listo.Faults = new() { ThrottleRate = 0.05, RetryAfterSeconds = 1, FailRate = 0.05 };
 
-            var (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate), "reconcile", "--parallel", "32", "--checkpoint", TempPath());
+            // With 10% of attempts failing, 5 failures in a row (the default 4 retries) befall one of 5,000 entities in
+            // about one run in 20; that entity is then listed and the exit is 1, as it should be. 6 retries make it
+            // one run in 2,000, so the test checks convergence, not luck.
+            var (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate), "reconcile", "--parallel", "32", "--checkpoint", TempPath(), "--Listo:Retries=6");
             var stats = listo.Stats();
             output.WriteLine(text);
             output.WriteLine($"fake Listo: {stats.Requests} requests, by status {string.Join(", ", stats.ByStatus.Select(s => $"{s.Key}: {s.Value}"))}, " +
@@ -39,11 +42,12 @@ public sealed class ReconcileTests(ITestOutputHelper output)
             Assert.True(exit == 0, text);
             Assert.Contains($"Reconciled {workers + clients} entities: applied {drifted.Count}, unchanged {workers + clients - drifted.Count - removed.Count}, gone {removed.Count}, skipped 0, failed 0.", text, StringComparison.Ordinal);
 
-            // Faults were met and retried; the rate limit held over every one-second window, retries included.
+            // Faults were met and retried; the rate limit held, retries included. The limiter lets at most 1.05 × the rate
+            // leave in any second; the fake sees arrivals, which the shared 2 cores can bunch by tens of ms: 1.15 allowed.
             Assert.True(stats.ByStatus["429"] > 100 && stats.ByStatus["500"] > 100, "faults were injected");
             Assert.Equal(0, stats.WrongKey);
-            Assert.True(stats.MaxInAnySecond <= rate + (rate / 10) + 5, $"busiest second {stats.MaxInAnySecond} > {rate} + burst");
-            Assert.True(stats.AveragePerSecond <= rate * 1.05, $"average {stats.AveragePerSecond}/s > {rate}");
+            Assert.True(stats.MaxInAnySecond <= rate * 1.15, $"busiest second {stats.MaxInAnySecond} > 1.15 × {rate}");
+            Assert.True(stats.AveragePerSecond <= rate * 1.02, $"average {stats.AveragePerSecond}/s > {rate}");
 
             // The state converged on what the fake holds.
             var driftedWorker = Worker(drifted[0]);
@@ -80,20 +84,21 @@ public sealed class ReconcileTests(ITestOutputHelper output)
 
             await using (var first = ChildProcess.Start("listo-admin", Repository.Tool("ListoAdmin", "listo-admin"), settings, "reconcile", "--checkpoint", checkpoint))
             {
+                // Killed once its checkpoint records finished entities (the first is written before any has finished).
                 var deadline = DateTime.UtcNow + CommandTimeout;
-                while (!File.Exists(checkpoint) && !first.HasExited && DateTime.UtcNow < deadline)
+                while (DoneIn(checkpoint) < 50 && !first.HasExited && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(20);
                 }
 
-                Assert.True(File.Exists(checkpoint), "no checkpoint was written: " + first.Output);
+                Assert.True(DoneIn(checkpoint) >= 50, "no checkpoint with progress was written: " + first.Output);
                 await first.KillHardAsync();
             }
 
             var (exit, text) = await RunAdminAsync(settings, "reconcile", "--checkpoint", checkpoint);
             output.WriteLine(text);
             Assert.True(exit == 0, text);
-            Assert.Contains("Resuming from", text, StringComparison.Ordinal);
+            Assert.Matches(@"Resuming from .*: (\d{2,}) entities were done", text);
             // The page the kill interrupted is done again; what it had applied then counts as unchanged.
             Assert.Matches(@"Reconciled 302 entities: applied \d+, unchanged \d+, gone 0, skipped 0, failed 0\.", text);
             Assert.False(File.Exists(checkpoint));
@@ -104,13 +109,16 @@ public sealed class ReconcileTests(ITestOutputHelper output)
             }
 
 
-            // Listo failing throughout: every refetch fails after its retries, each is listed, and the exit code is 1.
+            // Listo failing throughout: the refetches before its circuit opens fail after their retries and are listed;
+            // once it stays open the walk stops, keeps its checkpoint, and the exit code is 1.
             listo.Faults = new() { FailRate = 1 };
-            (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate: 1000), "reconcile", "--client", "lglsocli_res000001", "--checkpoint", TempPath(), "--Listo:Retries=1");
+            var stopped = TempPath();
+            (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate: 1000), "reconcile", "--client", "lglsocli_res000001", "--checkpoint", stopped, "--Listo:Retries=1");
             output.WriteLine(text);
             Assert.Equal(1, exit);
-            Assert.Contains("failed 151.", text, StringComparison.Ordinal);
-            Assert.Contains("  failed: client:lglsocli_res000001: /v1/instance-integrations/", text, StringComparison.Ordinal);
+            Assert.Matches(@"  failed: (client|worker):lglsocli_res000001\S*: /v\d/instance-integrations/\S+: Listo answered 500", text);
+            Assert.Contains("Stopped early: Listo is failing", text, StringComparison.Ordinal);
+            Assert.True(File.Exists(stopped), "the checkpoint is kept for a rerun");
         }
     }
 
@@ -148,6 +156,20 @@ public sealed class ReconcileTests(ITestOutputHelper output)
     {
         var segments = path.Split('/');
         return (segments[^3], segments[^1]);
+    }
+
+    /// <summary>How many entities a checkpoint file records as finished (0 while there is none).</summary>
+    private static long DoneIn(string checkpoint)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(checkpoint));
+            return json.RootElement.GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt64());
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException)
+        {
+            return 0;
+        }
     }
 
     private static string TempPath() => Path.Combine(Path.GetTempPath(), $"reconcile-{Guid.NewGuid():N}.json");
