@@ -11,6 +11,10 @@ namespace Listo.Orleans.Grains;
 /// Set when a refetch found the entity gone at Listo (404): the refetch's instant. The snapshot is kept; newer data
 /// (a delivery or a refetch) clears the mark.
 /// </param>
+/// <param name="SelfPath">
+/// The <c>links.self</c> path a refetched snapshot came from, kept when Listo's answer does not carry one itself, so the
+/// entity can be refetched again. Null for a delivered snapshot (its <c>data</c> carries <c>links.self</c>).
+/// </param>
 [GenerateSerializer, Immutable, Alias("listo.worker-snapshot")]
 public sealed record WorkerSnapshot(
     [property: Id(0), JsonPropertyName("clientId")] string ClientId,
@@ -19,15 +23,16 @@ public sealed record WorkerSnapshot(
     [property: Id(3), JsonPropertyName("stamp")] EventStamp Stamp,
     [property: Id(4), JsonPropertyName("fullName")] string? FullName,
     [property: Id(5), JsonPropertyName("data")] JsonText Data,
-    [property: Id(6), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null)
+    [property: Id(6), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null,
+    [property: Id(7), JsonPropertyName("selfPath"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SelfPath = null)
 {
     /// <summary>The line a client's worker index keeps for this worker.</summary>
     public WorkerSummary ToSummary() => new(WorkerId, WorkerProfileId, FullName, Stamp);
 }
 
 /// <summary>
-/// A client's snapshot as delivered by <c>client.created</c>; <see cref="Data"/> verbatim. <see cref="GoneAt"/> as
-/// for <see cref="WorkerSnapshot.GoneAt"/>.
+/// A client's snapshot as delivered by <c>client.created</c>; <see cref="Data"/> verbatim. <see cref="GoneAt"/> and
+/// <see cref="SelfPath"/> as for <see cref="WorkerSnapshot"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("listo.client-snapshot")]
 public sealed record ClientSnapshot(
@@ -35,7 +40,8 @@ public sealed record ClientSnapshot(
     [property: Id(1), JsonPropertyName("stamp")] EventStamp Stamp,
     [property: Id(2), JsonPropertyName("name")] string? Name,
     [property: Id(3), JsonPropertyName("data")] JsonText Data,
-    [property: Id(4), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null);
+    [property: Id(4), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null,
+    [property: Id(5), JsonPropertyName("selfPath"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SelfPath = null);
 
 /// <summary>One worker in a client's index.</summary>
 [GenerateSerializer, Immutable, Alias("listo.worker-summary")]

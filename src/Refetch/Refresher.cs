@@ -21,10 +21,10 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
         var grain = grains.GetWorkerGrain(clientId, workerId);
         return await RefreshAsync(
             $"worker '{workerId}' of client '{clientId}'",
-            async () => (await grain.GetAsync())?.Data,
-            (body, stamp) => ListoResource.TryReadWorker(body, stamp, out var snapshot, out var problem)
+            async () => await grain.GetAsync() is { } held ? (held.Data, held.SelfPath) : null,
+            (body, stamp, path) => ListoResource.TryReadWorker(body, stamp, out var snapshot, out var problem)
                 ? snapshot.ClientId == clientId && snapshot.WorkerId == workerId
-                    ? (() => grain.RefreshAsync(snapshot), null)
+                    ? (() => grain.RefreshAsync(ListoResource.SelfPath(snapshot.Data) is null ? snapshot with { SelfPath = path } : snapshot), null)
                     : (null, $"Listo answered with worker '{snapshot.WorkerId}' of client '{snapshot.ClientId}', not the one asked for.")
                 : (null, problem),
             grain.MarkGoneAsync,
@@ -36,10 +36,10 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
         var grain = grains.GetClientGrain(clientId);
         return await RefreshAsync(
             $"client '{clientId}'",
-            async () => (await grain.GetAsync())?.Data,
-            (body, stamp) => ListoResource.TryReadClient(body, stamp, out var snapshot, out var problem)
+            async () => await grain.GetAsync() is { } held ? (held.Data, held.SelfPath) : null,
+            (body, stamp, path) => ListoResource.TryReadClient(body, stamp, out var snapshot, out var problem)
                 ? snapshot.ClientId == clientId
-                    ? (() => grain.RefreshAsync(snapshot), null)
+                    ? (() => grain.RefreshAsync(ListoResource.SelfPath(snapshot.Data) is null ? snapshot with { SelfPath = path } : snapshot), null)
                     : (null, $"Listo answered with client '{snapshot.ClientId}', not the one asked for.")
                 : (null, problem),
             grain.MarkGoneAsync,
@@ -48,8 +48,8 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
 
     private async Task<RefreshResult> RefreshAsync(
         string entity,
-        Func<Task<JsonText?>> held,
-        Func<byte[], EventStamp, (Func<Task<RefreshOutcome>>? Apply, string? Problem)> read,
+        Func<Task<(JsonText Data, string? SelfPath)?>> held,
+        Func<byte[], EventStamp, string, (Func<Task<RefreshOutcome>>? Apply, string? Problem)> read,
         Func<EventStamp, Task<RefreshOutcome>> markGone,
         CancellationToken cancellationToken)
     {
@@ -58,12 +58,13 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
             return RefreshResult.Of(RefreshStatus.NotConfigured, "Refetching from Listo needs Listo:ApiKey, which is not configured.");
         }
 
-        if (await held() is not { } data)
+        if (await held() is not { } snapshot)
         {
             return RefreshResult.Of(RefreshStatus.UnknownEntity, $"No snapshot is known for {entity}.");
         }
 
-        if (ListoResource.SelfPath(data) is not { } path)
+        // The data's own links.self, or, for a snapshot a refetch brought without one, the path it was fetched from.
+        if ((ListoResource.SelfPath(snapshot.Data) ?? (ListoResource.IsApiPath(snapshot.SelfPath) ? snapshot.SelfPath : null)) is not { } path)
         {
             return RefreshResult.Of(RefreshStatus.NoSelfLink, $"The snapshot of {entity} has no links.self path to refetch it from.");
         }
@@ -75,7 +76,7 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
         switch (answer)
         {
             case ListoAnswer.Found found:
-                var (apply, problem) = read(found.Body, stamp);
+                var (apply, problem) = read(found.Body, stamp, path);
                 return apply is null
                     ? new RefreshResult(RefreshStatus.UpstreamFailed, null, $"{path}: {problem}", stamp)
                     : new RefreshResult(RefreshStatus.Done, await apply(), null, stamp);

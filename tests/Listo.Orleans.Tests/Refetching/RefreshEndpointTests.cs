@@ -75,6 +75,26 @@ public sealed class RefreshEndpointTests(RefetchGatewayFixture gateway) : IClass
     }
 
     [Fact]
+    public async Task AnAnswerWithoutLinks_IsApplied_AndTheEntityCanStillBeRefetched()
+    {
+        Calm();
+        var (client, worker, person, path) = await DeliverWorkerAsync("Springfield");
+        var bare = FakeListoWorld.Worker(client, worker, person, "Alex Kim", "Shelbyville");
+        bare.Remove("links");
+        _listo.Put(path, bare);
+
+        var (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("applied", body.GetProperty("outcome").GetString());
+
+        // The snapshot now has no links.self of its own; the path it was fetched from is kept for the next refetch.
+        (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Equal("unchanged", body.GetProperty("outcome").GetString());
+        Assert.Equal(2, _listo.Stats().ByStatus["200"]);
+    }
+
+    [Fact]
     public async Task Listo404_IsGone_AndTheEntityIsKeptAndMarked()
     {
         Calm();
