@@ -37,16 +37,20 @@ public sealed class ReconcileTests(ITestOutputHelper output)
             var stats = listo.Stats();
             output.WriteLine(text);
             output.WriteLine($"fake Listo: {stats.Requests} requests, by status {string.Join(", ", stats.ByStatus.Select(s => $"{s.Key}: {s.Value}"))}, " +
-                $"busiest second {stats.MaxInAnySecond}, average {stats.AveragePerSecond}/s");
+                $"busiest second {stats.MaxInAnySecond}, busiest five seconds {stats.MaxInAnyFiveSeconds}, average {stats.AveragePerSecond}/s");
 
             Assert.True(exit == 0, text);
             Assert.Contains($"Reconciled {workers + clients} entities: applied {drifted.Count}, unchanged {workers + clients - drifted.Count - removed.Count}, gone {removed.Count}, skipped 0, failed 0.", text, StringComparison.Ordinal);
 
-            // Faults were met and retried; the rate limit held, retries included. The limiter lets at most 1.05 × the rate
-            // leave in any second; the fake sees arrivals, which the shared 2 cores can bunch by tens of ms: 1.15 allowed.
+            // Faults were met and retried; the rate limit held, retries included. The limiter lets at most the rate plus a
+            // burst of 1/20 s leave in any window. The fake sees arrivals instead, which three processes on 2 shared cores
+            // bunch by up to ~100 ms (CI once saw 231 in one second at 200/s, average 179/s): that is 10% of one second
+            // but 2% of five. So the limit is checked over five seconds, tightly; the busiest one second only has to
+            // stay clear of what a broken limiter (none, or one per silo) would let through.
             Assert.True(stats.ByStatus["429"] > 100 && stats.ByStatus["500"] > 100, "faults were injected");
             Assert.Equal(0, stats.WrongKey);
-            Assert.True(stats.MaxInAnySecond <= rate * 1.15, $"busiest second {stats.MaxInAnySecond} > 1.15 × {rate}");
+            Assert.True(stats.MaxInAnyFiveSeconds <= 5 * rate * 1.05, $"busiest five seconds {stats.MaxInAnyFiveSeconds} > 1.05 × 5 × {rate}");
+            Assert.True(stats.MaxInAnySecond <= rate * 1.3, $"busiest second {stats.MaxInAnySecond} > 1.3 × {rate}");
             Assert.True(stats.AveragePerSecond <= rate * 1.02, $"average {stats.AveragePerSecond}/s > {rate}");
 
             // The state converged on what the fake holds.
