@@ -15,7 +15,8 @@ public abstract record ListoAnswer
 
     /// <summary>
     /// Any other answer, or none (refused connection, open circuit): the gateway's 502. <paramref name="RetryAfter"/>:
-    /// when Listo will be asked again (the circuit is open).
+    /// how long not to ask Listo again, when its circuit is open or it asked for a longer wait (<c>Retry-After</c>)
+    /// than a refetch waits.
     /// </summary>
     public sealed record Failed(string Detail, TimeSpan? RetryAfter = null) : ListoAnswer;
 

@@ -12,10 +12,13 @@ namespace Listo.Orleans.Refetch;
 /// limit are the resilience pipeline's (<see cref="ListoApiServices"/>); this class turns what is left into a
 /// <see cref="ListoAnswer"/>. The <c>x-api-key</c> header is set on the client and appears in no log line.
 /// </summary>
-public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOptions> options, ListoApiMetrics metrics, ILogger<ListoApiClient> logger)
+public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOptions> options, ListoApiMetrics metrics, TimeProvider time, ILogger<ListoApiClient> logger)
 {
     /// <summary>The largest answer read; Listo's entities are a few KB.</summary>
     public const int MaxAnswerBytes = 4 * 1024 * 1024;
+
+    /// <summary>When the whole refetch must be over (<c>Listo:TimeoutSeconds</c> after it began), carried on each attempt.</summary>
+    private static readonly HttpRequestOptionsKey<DateTimeOffset> Deadline = new("listo-refetch-deadline");
 
     /// <summary>GETs <c>{Listo:ApiBaseUrl}{path}</c>; <paramref name="path"/> is a <see cref="Deliveries.ListoResource.IsApiPath"/>.</summary>
     public async Task<ListoAnswer> GetAsync(string path, CancellationToken cancellationToken)
@@ -44,13 +47,19 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
     {
         try
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Options.Set(Deadline, time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return response.StatusCode switch
             {
                 HttpStatusCode.OK => new ListoAnswer.Found(await response.Content.ReadAsByteArrayAsync(cancellationToken)),
                 HttpStatusCode.NotFound => new ListoAnswer.NotFound(),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ListoAnswer.Failed(
                     $"Listo refused the API key (Listo:ApiKey): {(int)response.StatusCode} {response.ReasonPhrase}."),
+                _ when WaitPastDeadline(response, time) is { } wait => new ListoAnswer.Failed(
+                    $"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} and asked for a wait of {Math.Ceiling(wait.TotalSeconds):0} s " +
+                    $"(Retry-After), longer than a refetch waits (Listo:TimeoutSeconds {options.Value.TimeoutSeconds}).",
+                    wait),
                 _ => new ListoAnswer.Failed($"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} (after the configured retries)."),
             };
         }
@@ -71,6 +80,23 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
         {
             return new ListoAnswer.Failed($"Listo could not be reached or its answer could not be read: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// The wait <paramref name="response"/>'s <c>Retry-After</c> asks for, when waiting it out would end past the
+    /// refetch's deadline. Such an answer is not retried: waiting would only end in a timeout (a 504 that hides what
+    /// Listo said), so the refetch fails at once and passes the wait on instead.
+    /// </summary>
+    internal static TimeSpan? WaitPastDeadline(HttpResponseMessage? response, TimeProvider time)
+    {
+        if (response?.Headers.RetryAfter is not { } header || response.RequestMessage?.Options.TryGetValue(Deadline, out var deadline) != true)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var wait = header.Delta ?? (header.Date is { } date ? date - now : TimeSpan.Zero);
+        return now + wait > deadline ? wait : null;
     }
 
     private static void LogNotFetched(ILogger logger, string path, ListoAnswer answer)

@@ -48,6 +48,7 @@ public static class ListoApiServices
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<ListoApiOptions>>().Value;
                 var metrics = context.ServiceProvider.GetRequiredService<ListoApiMetrics>();
+                var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
 
                 // Outermost first: the whole refetch's deadline, retries, the breaker, then each attempt takes a
                 // token from the rate limit (retries count against it too) and has its own deadline.
@@ -55,9 +56,11 @@ public static class ListoApiServices
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = Math.Max(options.Retries, 1),
+                    // A Retry-After that outlasts the refetch's deadline is not waited for (see ListoApiClient.WaitPastDeadline).
                     ShouldHandle = options.Retries == 0
                         ? static _ => PredicateResult.False()
-                        : static args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                        : args => ValueTask.FromResult(
+                            HttpClientResiliencePredicates.IsTransient(args.Outcome) && ListoApiClient.WaitPastDeadline(args.Outcome.Result, time) is null),
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = TimeSpan.FromMilliseconds(500),

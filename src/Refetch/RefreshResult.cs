@@ -40,7 +40,10 @@ public sealed record RefreshResult(RefreshStatus Status, RefreshOutcome? Outcome
         _ => null,
     };
 
-    /// <summary>When Listo will be asked again, when it is not being asked now (its circuit is open).</summary>
+    /// <summary>
+    /// How long not to ask Listo again: its circuit is open, or it asked (<c>Retry-After</c>) for a longer wait than a
+    /// refetch waits.
+    /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 
     public static RefreshResult Of(RefreshStatus status, string detail) => new(status, null, detail);

@@ -22,6 +22,9 @@ internal static class ReconcileCommand
 {
     private const int PageSize = 200;
 
+    /// <summary>The longest pause Listo may ask for (its circuit's, or a <c>Retry-After</c>) that the walk waits out; a longer one stops it.</summary>
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(60);
+
     public static Command Create(TextWriter output)
     {
         var client = new Option<string?>("--client") { Description = "Only this client and its workers (a Listo client id)." };
@@ -120,10 +123,10 @@ internal static class ReconcileCommand
                 new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = stop.Token },
                 async (item, ct) =>
                 {
-                    var (outcome, failure, listoDown) = await RefreshAsync(refresher, item.Key, ct);
-                    if (listoDown)
+                    var (outcome, failure, stopWalk) = await RefreshAsync(refresher, item.Key, ct);
+                    if (stopWalk is not null)
                     {
-                        Interlocked.CompareExchange(ref stoppedBecause, failure, null);
+                        Interlocked.CompareExchange(ref stoppedBecause, stopWalk, null);
                         await stop.CancelAsync();
                         return;
                     }
@@ -160,7 +163,7 @@ internal static class ReconcileCommand
         if (stoppedBecause is not null)
         {
             await output.WriteLineAsync(
-                $"Stopped early: Listo is failing (still failing after its circuit breaker's pause: {stoppedBecause}). " +
+                $"Stopped early: {stoppedBecause} " +
                 $"{progress.Total - counts.Values.Sum()} entities were not refetched; run reconcile again to resume from {checkpointPath}.");
         }
 
@@ -204,34 +207,42 @@ internal static class ReconcileCommand
     }
 
     /// <summary>
-    /// Refetches one entity. <c>ListoDown</c>: Listo's circuit was open, and open again after waiting out its pause
-    /// once (a short burst of failures is waited out; a Listo that stays down stops the walk).
+    /// Refetches one entity. <c>StopWalk</c>, why the walk should stop: Listo's circuit was open, and open again after
+    /// waiting out its pause once (a short burst of failures is waited out; a Listo that stays down stops the walk), or
+    /// Listo asked (<c>Retry-After</c>) for a pause longer than <see cref="LongestPause"/>.
     /// </summary>
-    private static async Task<(string Outcome, string? Failure, bool ListoDown)> RefreshAsync(Refresher refresher, string key, CancellationToken cancellationToken)
+    private static async Task<(string Outcome, string? Failure, string? StopWalk)> RefreshAsync(Refresher refresher, string key, CancellationToken cancellationToken)
     {
         try
         {
             var result = await RefreshOnceAsync(refresher, key, cancellationToken);
             if (result.RetryAfter is { } wait)
             {
+                if (wait > LongestPause)
+                {
+                    return ("failed", null,
+                        $"Listo asked for a pause of {Math.Ceiling(wait.TotalSeconds):0} s, longer than reconcile waits ({LongestPause.TotalSeconds:0} s): {key}: {result.Detail}");
+                }
+
                 await Task.Delay(wait + TimeSpan.FromMilliseconds(100), cancellationToken);
                 result = await RefreshOnceAsync(refresher, key, cancellationToken);
             }
 
             return result.Status switch
             {
-                RefreshStatus.Done => (result.OutcomeName!, null, false),
+                RefreshStatus.Done => (result.OutcomeName!, null, null),
 
                 // Purged since it was listed, or a snapshot without links.self: nothing to refetch.
-                RefreshStatus.UnknownEntity or RefreshStatus.NoSelfLink => ("skipped", null, false),
-                _ => ("failed", $"{key}: {result.Detail}", result.RetryAfter is not null),
+                RefreshStatus.UnknownEntity or RefreshStatus.NoSelfLink => ("skipped", null, null),
+                _ when result.RetryAfter is not null => ("failed", null, $"Listo is failing (still failing after its circuit breaker's pause: {key}: {result.Detail})."),
+                _ => ("failed", $"{key}: {result.Detail}", null),
             };
         }
 #pragma warning disable CA1031 // reported per entity; the rest of the walk goes on
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            return ("failed", $"{key}: {ex.GetType().Name}: {ex.Message}", false);
+            return ("failed", $"{key}: {ex.GetType().Name}: {ex.Message}", null);
         }
     }
 

@@ -123,6 +123,15 @@ public sealed class ReconcileTests(ITestOutputHelper output)
             Assert.Matches(@"  failed: (client|worker):lglsocli_res000001\S*: /v\d/instance-integrations/\S+: Listo answered 500", text);
             Assert.Contains("Stopped early: Listo is failing", text, StringComparison.Ordinal);
             Assert.True(File.Exists(stopped), "the checkpoint is kept for a rerun");
+
+            // Listo asking for a longer pause than reconcile waits out stops the walk at once, saying so.
+            listo.Faults = new() { ThrottleRate = 1, RetryAfterSeconds = 3600 };
+            var paused = TempPath();
+            (exit, text) = await RunAdminAsync(Settings(cluster, listo, rate: 1000), "reconcile", "--client", "lglsocli_res000001", "--checkpoint", paused);
+            output.WriteLine(text);
+            Assert.Equal(1, exit);
+            Assert.Contains("Stopped early: Listo asked for a pause of 3600 s, longer than reconcile waits (60 s)", text, StringComparison.Ordinal);
+            Assert.True(File.Exists(paused), "the checkpoint is kept for a rerun");
         }
     }
 

@@ -146,6 +146,27 @@ public sealed class RefreshEndpointTests(RefetchGatewayFixture gateway) : IClass
     }
 
     [Fact]
+    public async Task Listo429_AskingForALongerWaitThanTheRefetchHas_Is502AtOnce_PassingItsRetryAfterOn()
+    {
+        Calm();
+        var (client, worker, _, _) = await DeliverWorkerAsync("Springfield");
+        _listo.Faults = new() { ThrottleRate = 1, RetryAfterSeconds = 60 }; // the fixture's Listo:TimeoutSeconds is 4
+
+        // Waiting it out could only end in a 504 that hides what Listo said; Listo is asked once.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Internal, $"/v1/clients/{client}/workers/{worker}/refresh"));
+        request.Headers.Authorization = new("Bearer", GatewayFixture.QueryKey);
+        using var response = await gateway.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("urn:listo-orleans:problem:listo-failed", body, StringComparison.Ordinal);
+        Assert.Contains("asked for a wait of 60 s (Retry-After)", body, StringComparison.Ordinal);
+        Assert.Equal(1, _listo.Stats().Requests);
+        Calm();
+    }
+
+    [Fact]
     public async Task SlowListo_Is504()
     {
         Calm();
