@@ -17,6 +17,9 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
     /// <summary>The largest answer read; Listo's entities are a few KB.</summary>
     public const int MaxAnswerBytes = 4 * 1024 * 1024;
 
+    /// <summary>Redirects followed within Listo's own origin; one to another origin is never followed.</summary>
+    public const int MaxRedirects = 3;
+
     /// <summary>When the whole refetch must be over (<c>Listo:TimeoutSeconds</c> after it began), carried on each attempt.</summary>
     private static readonly HttpRequestOptionsKey<DateTimeOffset> Deadline = new("listo-refetch-deadline");
 
@@ -47,21 +50,33 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Options.Set(Deadline, time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return response.StatusCode switch
+            var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+            for (var redirects = 0; ; redirects++)
             {
-                HttpStatusCode.OK => new ListoAnswer.Found(await response.Content.ReadAsByteArrayAsync(cancellationToken)),
-                HttpStatusCode.NotFound => new ListoAnswer.NotFound(),
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ListoAnswer.Failed(
-                    $"Listo refused the API key (Listo:ApiKey): {(int)response.StatusCode} {response.ReasonPhrase}."),
-                _ when WaitPastDeadline(response, time) is { } wait => new ListoAnswer.Failed(
-                    $"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} and asked for a wait of {Math.Ceiling(wait.TotalSeconds):0} s " +
-                    $"(Retry-After), longer than a refetch waits (Listo:TimeoutSeconds {options.Value.TimeoutSeconds}).",
-                    wait),
-                _ => new ListoAnswer.Failed($"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} (after the configured retries)."),
-            };
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Options.Set(Deadline, deadline);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                {
+                    // Followed here rather than by the handler, which would send x-api-key wherever Location points.
+                    var next = new Uri(uri, location);
+                    if (Uri.Compare(next, uri, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
+                    {
+                        return new ListoAnswer.Failed(
+                            $"Listo redirected to another origin ({next.GetLeftPart(UriPartial.Authority)}), which is not followed: the API key is sent to Listo:ApiBaseUrl only.");
+                    }
+
+                    if (redirects == MaxRedirects)
+                    {
+                        return new ListoAnswer.Failed($"Listo redirected more than {MaxRedirects} times.");
+                    }
+
+                    uri = next;
+                    continue;
+                }
+
+                return await AnswerAsync(response, cancellationToken);
+            }
         }
         catch (TimeoutRejectedException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -81,6 +96,22 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
             return new ListoAnswer.Failed($"Listo could not be reached or its answer could not be read: {ex.Message}");
         }
     }
+
+    private async Task<ListoAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken) => response.StatusCode switch
+    {
+        HttpStatusCode.OK => new ListoAnswer.Found(await response.Content.ReadAsByteArrayAsync(cancellationToken)),
+        HttpStatusCode.NotFound => new ListoAnswer.NotFound(),
+        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ListoAnswer.Failed(
+            $"Listo refused the API key (Listo:ApiKey): {(int)response.StatusCode} {response.ReasonPhrase}."),
+        _ when WaitPastDeadline(response, time) is { } wait => new ListoAnswer.Failed(
+            $"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} and asked for a wait of {Math.Ceiling(wait.TotalSeconds):0} s " +
+            $"(Retry-After), longer than a refetch waits (Listo:TimeoutSeconds {options.Value.TimeoutSeconds}).",
+            wait),
+        _ => new ListoAnswer.Failed($"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} (after the configured retries)."),
+    };
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     /// <summary>
     /// The wait <paramref name="response"/>'s <c>Retry-After</c> asks for, when waiting it out would end past the

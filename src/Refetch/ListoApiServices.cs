@@ -43,6 +43,9 @@ public static class ListoApiServices
                     http.DefaultRequestHeaders.Add("x-api-key", options.ApiKey);
                 }
             })
+            // Redirects are ListoApiClient's to follow, within Listo's origin only: the handler would forward x-api-key
+            // to any host a Location names.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RedactLoggedHeaders(_ => true)
             .AddResilienceHandler(PipelineName, (pipeline, context) =>
             {

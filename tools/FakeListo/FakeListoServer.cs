@@ -16,11 +16,12 @@ namespace Listo.Orleans.FakeListo;
 /// <c>x-api-key</c> answers the entity's current <c>data</c> (wrapped as <c>{ "data": … }</c> unless
 /// <see cref="Wrap"/> is off), 404 for an entity it does not hold, 401 for a missing or wrong key; faults are injected
 /// per <see cref="Faults"/>. Under <c>/_fake/</c> (no key): <c>PUT</c>/<c>DELETE /_fake/entities?path=</c>,
-/// <c>PUT /_fake/faults</c>, <c>GET /_fake/stats</c>.
+/// <c>PUT</c>/<c>DELETE /_fake/redirects?path=&amp;to=</c>, <c>PUT /_fake/faults</c>, <c>GET /_fake/stats</c>.
 /// </summary>
 public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, JsonNode> _entities = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _redirects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, long> _byStatus = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<long> _requestTimes = new();
@@ -45,6 +46,22 @@ public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposa
 
     /// <summary>Forgets the entity at <paramref name="path"/>: it answers 404 from now on.</summary>
     public bool Remove(string path) => _entities.TryRemove(path, out _);
+
+    /// <summary>
+    /// <paramref name="path"/> answers 308 with <c>Location: <paramref name="location"/></c> (a path or an absolute URL),
+    /// or stops redirecting when <paramref name="location"/> is null.
+    /// </summary>
+    public void Redirect(string path, string? location)
+    {
+        if (location is null)
+        {
+            _redirects.TryRemove(path, out _);
+        }
+        else
+        {
+            _redirects[path] = location;
+        }
+    }
 
     public async Task StartAsync(int port = 0, Action<ILoggingBuilder>? logging = null)
     {
@@ -81,6 +98,17 @@ public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposa
             return Results.NoContent();
         });
         _app.MapDelete("/_fake/entities", (string path) => Remove(path) ? Results.NoContent() : Results.NotFound());
+        _app.MapPut("/_fake/redirects", (string path, string to) =>
+        {
+            if (!path.StartsWith('/'))
+            {
+                return Results.BadRequest(new { error = "PUT ?path=<a links.self>&to=<a path or an absolute URL>." });
+            }
+
+            Redirect(path, to);
+            return Results.NoContent();
+        });
+        _app.MapDelete("/_fake/redirects", (string path) => _redirects.TryRemove(path, out _) ? Results.NoContent() : Results.NotFound());
         _app.Map("{**path}", ServeAsync); // everything else: the API itself (literal /_fake routes take precedence)
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -164,6 +192,13 @@ public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposa
 
         var faults = Faults;
         var path = request.Path.Value + request.QueryString.Value;
+        if (_redirects.TryGetValue(path, out var location))
+        {
+            response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            response.Headers.Location = location;
+            return response.StatusCode;
+        }
+
         if (faults.FailFirst > 0 && _attempts.AddOrUpdate(path, 1, (_, n) => n + 1) <= faults.FailFirst)
         {
             return await Fault(response, faults, faults.FailFirstStatus);

@@ -27,7 +27,7 @@ var bare = new Option<bool>("--bare") { Description = "Answer the entity itself 
 var seed = new Option<int>("--seed") { Description = "Seed of the fault draws.", DefaultValueFactory = _ => 1 };
 
 var root = new RootCommand("A fake of Listo's public REST API on 127.0.0.1: serves links.self paths with x-api-key, injects faults. " +
-    "Control it at /_fake/entities?path= (PUT a JSON entity, DELETE), /_fake/faults (PUT) and /_fake/stats (GET).")
+    "Control it at /_fake/entities?path= (PUT a JSON entity, DELETE), /_fake/redirects?path=&to= (PUT, DELETE), /_fake/faults (PUT) and /_fake/stats (GET).")
 {
     port, apiKey, clients, workers, deliver, secret, drift, remove, throttle, retryAfter, fail, slow, slowMs, bare, seed,
 };

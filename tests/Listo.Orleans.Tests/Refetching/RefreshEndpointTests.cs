@@ -238,6 +238,38 @@ public sealed class RefreshEndpointTests(RefetchGatewayFixture gateway) : IClass
         Assert.DoesNotContain(lines, line => line.Contains(RefetchGatewayFixture.ApiKey, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Redirects_AreFollowedWithinListo_ButTheKeyIsNeverSentToAnotherOrigin()
+    {
+        Calm();
+        var (client, worker, person, path) = await DeliverWorkerAsync("Springfield");
+        var moved = path + "-moved";
+        _listo.Put(moved, FakeListoWorld.Worker(client, worker, person, "Alex Kim", "Shelbyville"));
+        _listo.Redirect(path, moved);
+        try
+        {
+            var (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+            Assert.True(status == HttpStatusCode.OK, body.ToString());
+            Assert.Equal("applied", body.GetProperty("outcome").GetString());
+            Assert.Equal(1, _listo.Stats().ByStatus["308"]);
+
+            // Another origin (a second fake on another port that would accept the same key) is never asked.
+            await using var elsewhere = new FakeListoServer(RefetchGatewayFixture.ApiKey);
+            await elsewhere.StartAsync();
+            elsewhere.Put(path, FakeListoWorld.Worker(client, worker, person, "Alex Kim", "Ogdenville"));
+            _listo.Redirect(path, new Uri(elsewhere.BaseAddress, path).ToString());
+
+            (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+            Assert.Equal(HttpStatusCode.BadGateway, status);
+            Assert.Contains("redirected to another origin", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Equal(0, elsewhere.Stats().Requests);
+        }
+        finally
+        {
+            _listo.Redirect(path, null);
+        }
+    }
+
     /// <summary>No faults, fresh statistics.</summary>
     private void Calm()
     {
