@@ -75,7 +75,7 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
                     continue;
                 }
 
-                return await AnswerAsync(response, cancellationToken);
+                return await AnswerAsync(response, deadline, cancellationToken);
             }
         }
         catch (TimeoutRejectedException ex) when (!cancellationToken.IsCancellationRequested)
@@ -97,9 +97,9 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
         }
     }
 
-    private async Task<ListoAnswer> AnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken) => response.StatusCode switch
+    private async Task<ListoAnswer> AnswerAsync(HttpResponseMessage response, DateTimeOffset deadline, CancellationToken cancellationToken) => response.StatusCode switch
     {
-        HttpStatusCode.OK => new ListoAnswer.Found(await response.Content.ReadAsByteArrayAsync(cancellationToken)),
+        HttpStatusCode.OK => await ReadAsync(response.Content, deadline, cancellationToken),
         HttpStatusCode.NotFound => new ListoAnswer.NotFound(),
         HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ListoAnswer.Failed(
             $"Listo refused the API key (Listo:ApiKey): {(int)response.StatusCode} {response.ReasonPhrase}."),
@@ -109,6 +109,50 @@ public sealed partial class ListoApiClient(HttpClient http, IOptions<ListoApiOpt
             wait),
         _ => new ListoAnswer.Failed($"Listo answered {(int)response.StatusCode} {response.ReasonPhrase} (after the configured retries)."),
     };
+
+    /// <summary>
+    /// Reads the answer's body by the refetch's deadline and up to <see cref="MaxAnswerBytes"/>. The pipeline's
+    /// timeouts end when the headers arrive, and the client's buffer limit does not apply to a streamed body.
+    /// </summary>
+    private async Task<ListoAnswer> ReadAsync(HttpContent content, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            return TooLarge();
+        }
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var left = deadline - time.GetUtcNow();
+        bounded.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+        try
+        {
+            await using var body = await content.ReadAsStreamAsync(bounded.Token);
+            using var copy = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await body.ReadAsync(chunk, bounded.Token)) > 0)
+            {
+                if (copy.Length + read > MaxAnswerBytes)
+                {
+                    return TooLarge();
+                }
+
+                copy.Write(chunk, 0, read);
+            }
+
+            return new ListoAnswer.Found(copy.ToArray());
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ListoAnswer.TimedOut($"Listo did not send the whole answer within {options.Value.TimeoutSeconds} s.");
+        }
+        catch (IOException ex)
+        {
+            return new ListoAnswer.Failed($"Listo's answer broke off: {ex.Message}");
+        }
+
+        static ListoAnswer.Failed TooLarge() => new($"Listo's answer is larger than {MaxAnswerBytes / (1024 * 1024)} MB; it is not read.");
+    }
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

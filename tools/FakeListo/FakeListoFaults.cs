@@ -24,6 +24,13 @@ public sealed record FakeListoFaults
     [JsonPropertyName("slowMilliseconds")]
     public int SlowMilliseconds { get; init; } = 5000;
 
+    /// <summary>
+    /// A slow answer sends its status and headers at once and holds back the rest of its body for
+    /// <see cref="SlowMilliseconds"/> (true), rather than answering late (false).
+    /// </summary>
+    [JsonPropertyName("slowBody")]
+    public bool SlowBody { get; init; }
+
     /// <summary>The first this many requests for each path are answered <see cref="FailFirstStatus"/>, before any draw.</summary>
     [JsonPropertyName("failFirst")]
     public int FailFirst { get; init; }

@@ -216,16 +216,10 @@ public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposa
             return await Fault(response, faults, draw < faults.ThrottleRate ? 429 : 500);
         }
 
-        if (slow < faults.SlowRate)
+        var late = slow < faults.SlowRate;
+        if (late && !faults.SlowBody && !await DelayAsync(faults, context.RequestAborted))
         {
-            try
-            {
-                await Task.Delay(faults.SlowMilliseconds, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                return 499;
-            }
+            return 499;
         }
 
         if (!_entities.TryGetValue(path, out var data))
@@ -233,10 +227,37 @@ public sealed class FakeListoServer(string apiKey, int seed = 1) : IAsyncDisposa
             return await Problem(response, 404, $"No entity at {request.Path.Value}.");
         }
 
-        var body = Wrap ? new JsonObject { ["data"] = data.DeepClone() } : data;
+        var body = Encoding.UTF8.GetBytes((Wrap ? new JsonObject { ["data"] = data.DeepClone() } : data).ToJsonString());
         response.ContentType = "application/json";
-        await response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        response.ContentLength = body.Length;
+        if (late && faults.SlowBody)
+        {
+            await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), context.RequestAborted);
+            await response.Body.FlushAsync(context.RequestAborted);
+            if (!await DelayAsync(faults, context.RequestAborted))
+            {
+                return 499;
+            }
+
+            await response.Body.WriteAsync(body.AsMemory(body.Length / 2), context.RequestAborted);
+            return 200;
+        }
+
+        await response.Body.WriteAsync(body, context.RequestAborted);
         return 200;
+    }
+
+    private static async Task<bool> DelayAsync(FakeListoFaults faults, CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(faults.SlowMilliseconds, aborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static Task<int> Fault(HttpResponse response, FakeListoFaults faults, int status)

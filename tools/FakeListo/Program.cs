@@ -23,13 +23,14 @@ var retryAfter = new Option<int>("--retry-after") { Description = "Retry-After s
 var fail = new Option<double>("--fail-rate") { Description = "Share of requests answered 500." };
 var slow = new Option<double>("--slow-rate") { Description = "Share of requests answered late." };
 var slowMs = new Option<int>("--slow-ms") { Description = "How late, in milliseconds.", DefaultValueFactory = _ => 5000 };
+var slowBody = new Option<bool>("--slow-body") { Description = "A slow answer sends its headers at once and holds back half its body, rather than answering late." };
 var bare = new Option<bool>("--bare") { Description = "Answer the entity itself rather than { \"data\": entity }." };
 var seed = new Option<int>("--seed") { Description = "Seed of the fault draws.", DefaultValueFactory = _ => 1 };
 
 var root = new RootCommand("A fake of Listo's public REST API on 127.0.0.1: serves links.self paths with x-api-key, injects faults. " +
     "Control it at /_fake/entities?path= (PUT a JSON entity, DELETE), /_fake/redirects?path=&to= (PUT, DELETE), /_fake/faults (PUT) and /_fake/stats (GET).")
 {
-    port, apiKey, clients, workers, deliver, secret, drift, remove, throttle, retryAfter, fail, slow, slowMs, bare, seed,
+    port, apiKey, clients, workers, deliver, secret, drift, remove, throttle, retryAfter, fail, slow, slowMs, slowBody, bare, seed,
 };
 root.SetAction(async (parsed, cancellationToken) =>
 {
@@ -40,6 +41,7 @@ root.SetAction(async (parsed, cancellationToken) =>
         FailRate = parsed.GetValue(fail),
         SlowRate = parsed.GetValue(slow),
         SlowMilliseconds = parsed.GetValue(slowMs),
+        SlowBody = parsed.GetValue(slowBody),
     };
     if (faults.Problem() is { } problem)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Listo.Orleans.FakeListo;
+using Listo.Orleans.Refetch;
 using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Refetching;
@@ -180,6 +181,40 @@ public sealed class RefreshEndpointTests(RefetchGatewayFixture gateway) : IClass
         Assert.Equal("urn:listo-orleans:problem:listo-timeout", body.GetProperty("type").GetString());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"answered after {clock.Elapsed.TotalSeconds:0.0} s");
         Calm();
+    }
+
+    [Fact]
+    public async Task ABodyHeldBack_Is504_ByTheRefetchsDeadline()
+    {
+        Calm();
+        var (client, worker, _, _) = await DeliverWorkerAsync("Springfield");
+        _listo.Faults = new() { SlowRate = 1, SlowBody = true, SlowMilliseconds = 30_000 };
+
+        // The headers arrive at once, so only the refetch's own deadline (Listo:TimeoutSeconds 4) can end the wait.
+        var clock = Stopwatch.StartNew();
+        var (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+        Assert.Contains("did not send the whole answer", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"answered after {clock.Elapsed.TotalSeconds:0.0} s");
+        Calm();
+    }
+
+    [Fact]
+    public async Task AnAnswerOverTheSizeLimit_Is502_AndIsNotApplied()
+    {
+        Calm();
+        var (client, worker, person, path) = await DeliverWorkerAsync("Springfield");
+        var huge = FakeListoWorld.Worker(client, worker, person, "Alex Kim", "Shelbyville");
+        huge["notes"] = new string('x', ListoApiClient.MaxAnswerBytes);
+        _listo.Put(path, huge);
+
+        var (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Contains("larger than 4 MB", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var (_, held) = await gateway.GetAsync($"/v1/clients/{client}/workers/{worker}");
+        Assert.Equal("Springfield", held.GetProperty("snapshot").GetProperty("address").GetProperty("city").GetString());
     }
 
     [Fact]
