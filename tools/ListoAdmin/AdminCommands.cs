@@ -16,7 +16,9 @@ internal static class AdminCommands
 
     public static RootCommand Create(TextWriter output)
     {
-        var root = new RootCommand("Operator commands against a running durable Listo.Orleans cluster (ConnectionStrings:Listo).")
+        var root = new RootCommand("Operator commands against a running durable Listo.Orleans cluster (ConnectionStrings:Listo). " +
+            "Configuration comes from the environment (ConnectionStrings__Listo, Listo__ApiKey, …) or from --Section:Key=value " +
+            "arguments after a command's options, e.g. reconcile --Listo:RequestsPerSecond=5.")
         {
             ReplayCommand.Create(output),
             PurgeCommand.Create(output),
@@ -45,7 +47,7 @@ internal static class AdminCommands
             if (ListoSilo.IsEmbedded(builder.Configuration))
             {
                 throw new StartupConfigurationException(
-                    $"{command.Name} needs {ListoSilo.ConnectionStringKey}: the embedded mode keeps its journal in the gateway's memory.");
+                    $"{command.Name} needs {ListoSilo.ConnectionStringKey}: it works on a durable cluster's PostgreSQL, and the embedded mode keeps everything in the gateway's memory.");
             }
 
             await ListoSilo.RequireSchemaAsync(builder.Configuration, cancellationToken);
