@@ -43,7 +43,7 @@ internal sealed class ClientGrain(
     {
         CheckKey(fetched);
         var held = state.State;
-        if (held.Held is { } current && !fetched.Stamp.IsNewerThan(current))
+        if (!DeliveryRule.RefetchIsNewer(held.Held, fetched.Stamp))
         {
             return RefreshOutcome.Unchanged;
         }
@@ -65,7 +65,7 @@ internal sealed class ClientGrain(
     async Task<RefreshOutcome> IClientGrain.MarkGoneAsync(EventStamp refetched)
     {
         var held = state.State;
-        if (held.Snapshot is { } snapshot && held.Held is { } current && refetched.IsNewerThan(current))
+        if (held.Snapshot is { } snapshot && DeliveryRule.RefetchIsNewer(held.Held, refetched))
         {
             await WriteAsync(new ClientState
             {

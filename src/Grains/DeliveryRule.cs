@@ -31,6 +31,12 @@ public static class DeliveryRule
     }
 
     /// <summary>
+    /// Whether a refetch stamped <paramref name="refetched"/> may change an entity that holds <paramref name="held"/>
+    /// (<see cref="Held"/>): only when strictly newer. A delivery applied while the refetch was in flight wins.
+    /// </summary>
+    public static bool RefetchIsNewer(EventStamp? held, EventStamp refetched) => held is not { } h || refetched.IsNewerThan(h);
+
+    /// <summary>
     /// The point a new snapshot must order after: the held snapshot's stamp, or a later refetch that found that
     /// snapshot current or the entity gone (<paramref name="refetched"/>), whichever is newer.
     /// </summary>

@@ -51,7 +51,7 @@ internal sealed class WorkerGrain(
     {
         CheckKey(fetched);
         var held = state.State;
-        if (held.Held is { } current && !fetched.Stamp.IsNewerThan(current))
+        if (!DeliveryRule.RefetchIsNewer(held.Held, fetched.Stamp))
         {
             // A delivery newer than the refetch was applied while it was in flight: it wins.
             return RefreshOutcome.Unchanged;
@@ -78,7 +78,7 @@ internal sealed class WorkerGrain(
     async Task<RefreshOutcome> IWorkerGrain.MarkGoneAsync(EventStamp refetched)
     {
         var held = state.State;
-        if (held.Snapshot is { } snapshot && held.Held is { } current && refetched.IsNewerThan(current))
+        if (held.Snapshot is { } snapshot && DeliveryRule.RefetchIsNewer(held.Held, refetched))
         {
             var marked = snapshot with { GoneAt = refetched.OccurredAtText };
             await state.ReplaceAsync(

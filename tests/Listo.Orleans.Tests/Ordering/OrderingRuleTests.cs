@@ -41,6 +41,16 @@ public sealed class OrderingRuleTests
     }
 
     [Fact]
+    public void RefetchIsNewer_OnlyWhenStrictlyAfterWhatIsHeld()
+    {
+        var held = ListoEvents.Stamp("e5", 50);
+        Assert.True(DeliveryRule.RefetchIsNewer(null, ListoEvents.Stamp("refetch:a", 10)));
+        Assert.True(DeliveryRule.RefetchIsNewer(held, ListoEvents.Stamp("refetch:b", 60)));
+        Assert.False(DeliveryRule.RefetchIsNewer(held, ListoEvents.Stamp("refetch:c", 40)));
+        Assert.False(DeliveryRule.RefetchIsNewer(held, held));
+    }
+
+    [Fact]
     public void Remember_KeepsNewestIdsFirst_Bounded()
     {
         List<string> recent = [];
