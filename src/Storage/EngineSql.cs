@@ -60,8 +60,8 @@ internal static class EngineSql
             ON CONFLICT ON CONSTRAINT listo_changes_once DO NOTHING
         ),
         journal AS (
-            INSERT INTO listo_deliveries AS held (service_id, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
-            SELECT $1, e.id, e.type, e.occurred_at, e.received_at, e.last_received_at, e.attempts, e.outcome, e.detail, e.body
+            INSERT INTO listo_deliveries AS held (service_id, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body, received_on)
+            SELECT $1, e.id, e.type, e.occurred_at, e.received_at, e.last_received_at, e.attempts, e.outcome, e.detail, e.body, (e.received_at AT TIME ZONE 'UTC')::date
               FROM unnest($18::int[], $19::text[], $20::text[], $21::text[], $22::timestamptz[], $23::timestamptz[], $24::int[], $25::text[], $26::text[], $27::bytea[])
                 AS e (owner, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
              WHERE e.owner = 0 OR e.owner IN (SELECT ord FROM written)

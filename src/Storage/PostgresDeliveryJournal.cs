@@ -15,8 +15,6 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
     /// <summary>A journal on its own data source for <paramref name="connectionString"/> (disposed with the journal).</summary>
     public static PostgresDeliveryJournal Create(string connectionString, string serviceId) => new(NpgsqlDataSource.Create(connectionString), serviceId);
 
-    private const int PurgeChunk = 5000;
-
     public async Task RecordAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -34,8 +32,8 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
             .ToList();
         var supersedes = EngineSql.SupersedesBy("excluded.outcome");
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO listo_deliveries AS held (service_id, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
-            SELECT $1, e.* FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::text[], $9::text[], $10::bytea[])
+            INSERT INTO listo_deliveries AS held (service_id, id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body, received_on)
+            SELECT $1, e.*, (e.received_at AT TIME ZONE 'UTC')::date FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[], $8::text[], $9::text[], $10::bytea[])
                 AS e (id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body)
             ON CONFLICT ON CONSTRAINT listo_deliveries_pkey DO UPDATE SET
                 attempts = held.attempts + excluded.attempts,
@@ -118,36 +116,115 @@ public sealed class PostgresDeliveryJournal(NpgsqlDataSource dataSource, string 
 
     public async Task<JournalEntry?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
+        // One row per day the id was received on (a retry on a later UTC day has a row of its own): merged, oldest first.
         await using var command = dataSource.CreateCommand("""
             SELECT id, type, occurred_at, received_at, last_received_at, attempts, outcome, detail, body
               FROM listo_deliveries WHERE service_id = $1 AND id = $2
+             ORDER BY received_at
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader, reader.GetFieldValue<byte[]>(8)) : null;
+        JournalEntry? merged = null;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = Read(reader, reader.GetFieldValue<byte[]>(8));
+            merged = merged is null ? row : merged.Then(row);
+        }
+
+        return merged;
     }
 
+    /// <summary>
+    /// Keeps the day partitions (schema 0007): creates today's and the next <see cref="DaysAhead"/> days' partitions
+    /// if missing, then drops every day partition whose whole day is before <paramref name="before"/>'s day, and
+    /// deletes what the default partition holds from before it (normally nothing). A delivery is therefore kept
+    /// from its retention up to a day longer. Returns how many deliveries went.
+    /// </summary>
     public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        // In chunks, so a purge of a large backlog never holds one long transaction (which would also hold back
-        // the change feed's horizon).
-        await using var command = dataSource.CreateCommand("""
-            DELETE FROM listo_deliveries WHERE ctid IN (
-                SELECT ctid FROM listo_deliveries WHERE service_id = $1 AND received_at < $2 LIMIT $3)
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = before.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter { Value = PurgeChunk });
+        await EnsurePartitionsAsync(DateOnly.FromDateTime(DateTime.UtcNow), cancellationToken);
+        var cutoff = DateOnly.FromDateTime(before.UtcDateTime);
         long total = 0;
-        int deleted;
-        do
+        foreach (var (name, day) in await PartitionsAsync(cancellationToken))
         {
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            total += deleted;
+            if (day >= cutoff)
+            {
+                continue;
+            }
+
+            // A brief lock on the journal (dropping a partition takes one): bounded, so a long reader cannot stall
+            // the flushes queued behind it; the next round retries.
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '5s'", connection, transaction))
+            {
+                await timeout.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {name} WHERE service_id = $1", connection, transaction))
+            {
+                count.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+                total += (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            await using (var drop = new NpgsqlCommand($"DROP TABLE {name}", connection, transaction))
+            {
+                await drop.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
-        while (deleted == PurgeChunk);
+
+        await using var stray = dataSource.CreateCommand("DELETE FROM listo_deliveries_default WHERE service_id = $1 AND received_at < $2");
+        stray.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        stray.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = before.UtcDateTime });
+        total += await stray.ExecuteNonQueryAsync(cancellationToken);
         return total;
+    }
+
+    /// <summary>How many days ahead of today the journal's day partitions are created.</summary>
+    public const int DaysAhead = 7;
+
+    /// <summary>Creates the day partitions from <paramref name="today"/> through <see cref="DaysAhead"/> days later, where missing.</summary>
+    public async Task EnsurePartitionsAsync(DateOnly today, CancellationToken cancellationToken = default)
+    {
+        for (var day = today; day <= today.AddDays(DaysAhead); day = day.AddDays(1))
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '5s'", connection, transaction))
+            {
+                await timeout.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var add = new NpgsqlCommand("SELECT listo_deliveries_add_day($1)", connection, transaction))
+            {
+                add.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Date, Value = day });
+                await add.ExecuteScalarAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The journal's day partitions, by name and day.</summary>
+    public async Task<IReadOnlyList<(string Name, DateOnly Day)>> PartitionsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'listo_deliveries'::regclass AND c.relname ~ '^listo_deliveries_[0-9]{8}$'
+             ORDER BY c.relname
+            """);
+        var partitions = new List<(string, DateOnly)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var name = reader.GetString(0);
+            partitions.Add((name, DateOnly.ParseExact(name[^8..], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return partitions;
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
