@@ -86,12 +86,18 @@ public static class GatewayApp
             {
                 // Whatever an endpoint did not answer itself: words for the status, never the exception (the log has it).
                 problem.Extensions.Clear();
+                if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = "5";
+                }
+
                 problem.Title = ReasonPhrases.GetReasonPhrase(problem.Status ?? StatusCodes.Status500InternalServerError);
                 problem.Detail = problem.Status switch
                 {
                     StatusCodes.Status408RequestTimeout => "The request did not arrive in time.",
                     StatusCodes.Status413PayloadTooLarge => "The request is too large.",
                     StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request headers are too large.",
+                    StatusCodes.Status503ServiceUnavailable => "The gateway is near its memory limit; retry after Retry-After.",
                     < StatusCodes.Status500InternalServerError => "The request could not be read.",
                     _ => "The gateway failed to answer this request; the failure is logged.",
                 };
@@ -110,7 +116,14 @@ public static class GatewayApp
         // with no exception details in any environment; in Development too, before the developer exception page.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                // The heap limit reached by this request's own allocations (a large read under memory pressure): the
+                // process lives on and the same request succeeds once idle activations are shed.
+                OutOfMemoryException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.UseRouting();

@@ -10,6 +10,7 @@ using Orleans.Storage;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Listo.Orleans.Hosting.Operations;
 
 namespace Listo.Orleans.Hosting;
 
@@ -78,10 +79,42 @@ public static class ListoSilo
             silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
         }
 
+        silo.AddListoMemoryBounds();
         silo.AddDashboard();
         silo.AddActivityPropagation();
         silo.Services.AddKeyedSingleton<TimeProvider>(global::Orleans.Runtime.TimeProviderNames.Membership, new SiloStartClock());
         return silo.AddListoStorage(configuration);
+    }
+
+    /// <summary>
+    /// Bounds the memory of a silo (<see cref="MemoryOptions"/>): idle worker and person activations are collected
+    /// after <see cref="MemoryOptions.EntityCollectionAgeSeconds"/>, clients after their own age, the directory cache
+    /// is sized to the activations rather than to every grain ever seen, Orleans sheds idle
+    /// activations oldest first when the heap nears its limit, and <see cref="MemoryPressure"/> tells the webhook
+    /// receiver when to refuse deliveries.
+    /// </summary>
+    public static ISiloBuilder AddListoMemoryBounds(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<MemoryOptions>>((collection, memory) =>
+        {
+            var m = memory.Value;
+            collection.CollectionQuantum = TimeSpan.FromSeconds(m.CollectionQuantumSeconds);
+            collection.ClassSpecificCollectionAge[GrainClasses.Worker] = TimeSpan.FromSeconds(m.EntityCollectionAgeSeconds);
+            collection.ClassSpecificCollectionAge[GrainClasses.Person] = TimeSpan.FromSeconds(m.EntityCollectionAgeSeconds);
+            collection.ClassSpecificCollectionAge[GrainClasses.Client] = TimeSpan.FromSeconds(m.ClientCollectionAgeSeconds);
+            collection.EnableActivationSheddingOnMemoryPressure = true;
+            collection.MemoryUsageLimitPercentage = m.SheddingPercent;
+            collection.MemoryUsageTargetPercentage = m.SheddingTargetPercent;
+            collection.MemoryUsagePollingPeriod = TimeSpan.FromSeconds(1);
+        });
+        services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<MemoryOptions>>((directory, memory) => directory.CacheSize = memory.Value.DirectoryCacheSize);
+        services.AddSingleton<MemoryPressure>();
+        services.AddHostedService(sp => sp.GetRequiredService<MemoryPressure>());
+        return silo;
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed class WebhookMetrics
         var meter = meters.Create(ListoOperations.MeterName);
         _deliveries = meter.CreateCounter<long>("listo.webhook.deliveries", "{delivery}", "Authentic deliveries answered 200, by event type and outcome.");
         _rejections = meter.CreateCounter<long>("listo.webhook.rejections", "{delivery}", "Deliveries refused, by reason: header, signature, timestamp, malformed, too_large, framing, body_timeout.");
-        _unavailable = meter.CreateCounter<long>("listo.webhook.unavailable", "{delivery}", "Deliveries answered 503 (Listo retries), by reason: timeout, failure.");
+        _unavailable = meter.CreateCounter<long>("listo.webhook.unavailable", "{delivery}", "Deliveries answered 503 (Listo retries), by reason: timeout, failure, journal, memory.");
         _ackDuration = meter.CreateHistogram(
             "listo.webhook.ack.duration",
             "s",

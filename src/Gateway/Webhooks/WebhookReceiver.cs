@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Deliveries;
@@ -20,9 +22,10 @@ internal sealed partial class WebhookReceiver(
     IGrainFactory grains,
     WebhookMetrics metrics,
     TimeProvider time,
+    MemoryPressure memory,
     ILogger<WebhookReceiver> logger)
 {
-    private const string RetryAfterSeconds = "5";
+    private const int RetryAfterSeconds = 5;
     private readonly DeliveryPipeline _pipeline = new(grains, journalOptions.Value.Enabled ? journal : null);
     private readonly TimeSpan _applyTimeout = TimeSpan.FromSeconds(options.Value.ApplyTimeoutSeconds);
 
@@ -30,6 +33,13 @@ internal sealed partial class WebhookReceiver(
     {
         var startedAt = Stopwatch.GetTimestamp();
         var receivedAt = time.GetUtcNow();
+        if (memory.IsHigh)
+        {
+            // Refused before the body is read or anything activated: the silo is shedding activations to make room,
+            // and Listo's retry after Retry-After is taken.
+            return Unavailable(http, "memory", startedAt, "The gateway is near its memory limit and is making room; retry after Retry-After.", memory.RetryAfterSeconds);
+        }
+
         var (verified, problem) = await reader.ReadAsync(http.Request, http.RequestAborted);
         if (verified is not { } delivery)
         {
@@ -96,10 +106,10 @@ internal sealed partial class WebhookReceiver(
         return TypedResults.Ok(new DeliveryAck(id, result.Outcome));
     }
 
-    private ProblemHttpResult Unavailable(HttpContext http, string reason, long startedAt, string detail)
+    private ProblemHttpResult Unavailable(HttpContext http, string reason, long startedAt, string detail, int retryAfterSeconds = RetryAfterSeconds)
     {
         metrics.Unavailable(reason, startedAt);
-        http.Response.Headers.RetryAfter = RetryAfterSeconds;
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return Problems.Unavailable(detail);
     }
 
