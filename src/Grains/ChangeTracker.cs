@@ -30,7 +30,10 @@ internal sealed class ChangeTracker
         return (fields.Count == 0 ? null : describe(fields), nextHash);
     }
 
-    /// <summary>As the other overload, with the new content's fingerprint known and its text made only for a diff.</summary>
+    /// <summary>
+    /// As the other overload, with the new content's fingerprint known and its text made only for a diff.
+    /// <paramref name="held"/> may be null when the held fingerprint is known and <see cref="Differs"/> said it is the same.
+    /// </summary>
     public (EntityChange? Change, UInt128 Hash) Compare(string? held, UInt128 nextHash, Func<string> next, Func<IReadOnlyList<FieldChange>, EntityChange> describe)
     {
         ArgumentNullException.ThrowIfNull(next);
@@ -62,6 +65,9 @@ internal sealed class ChangeTracker
 
         return _held;
     }
+
+    /// <summary>True unless the held content's fingerprint is known and is <paramref name="nextHash"/>.</summary>
+    public bool Differs(UInt128 nextHash) => !_known || _held != nextHash;
 
     /// <summary>The content with fingerprint <paramref name="hash"/> is now the durable one.</summary>
     public void Committed(UInt128 hash)

@@ -13,10 +13,6 @@ internal sealed class PersonGrain(
 {
     private readonly ChangeTracker _changes = new();
 
-    // The profile of the newest person change (null: none yet), read from the feed once per activation.
-    private string? _profile;
-    private bool _profileLoaded;
-
     // The profile fingerprint of the last snapshot asked for (a fan-out brings one snapshot per client).
     private (string EventId, UInt128 Hash) _lastProfile = ("", 0);
     private readonly Dictionary<string, WorkerSnapshot> _snapshots = new(StringComparer.Ordinal);
@@ -79,22 +75,25 @@ internal sealed class PersonGrain(
     /// </summary>
     private async Task<(EntityChange? Change, string Profile, UInt128 Hash)> ProfileChangeAsync(IEnumerable<string> clients, WorkerSnapshot fallback)
     {
-        if (!_profileLoaded)
+        var newest = PersonViewBuilder.Newest(clients.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
+        var nextHash = ProfileHash(newest);
+        string? held = null;
+        if (_changes.Differs(nextHash))
         {
-            // A profile change commits with the person's first state write or after it, never before: a person with
-            // no stored state has no change in the feed, and its first activation costs no read of the feed.
-            _profile = state.RecordExists ? await feed.ReadContentAsync(EntityTypes.Person, GrainKeys.Person(_personId)) : null;
-            _profileLoaded = true;
+            // The activation keeps the held profile's fingerprint, not its text: the text is read back from the feed
+            // only to compute a change, or once per activation for its fingerprint. A profile change commits with the
+            // person's first state write or after it, never before: a person with no stored state has no change in
+            // the feed, and its first activation costs no read of the feed.
+            held = state.RecordExists ? await feed.ReadContentAsync(EntityTypes.Person, GrainKeys.Person(_personId)) : null;
         }
 
-        var newest = PersonViewBuilder.Newest(clients.Select(c => _snapshots.GetValueOrDefault(c)).OfType<WorkerSnapshot>()) ?? fallback;
         string? profile = null;
-        var (change, hash) = _changes.Compare(_profile, ProfileHash(newest), () => profile ??= ProfileOf(newest), fields => new EntityChange(
+        var (change, hash) = _changes.Compare(held, nextHash, () => profile ??= ProfileOf(newest), fields => new EntityChange(
             EntityTypes.Person, GrainKeys.Person(_personId), null, null, _personId, newest.Stamp.EventId, newest.Stamp.OccurredAtText, fields));
         return (change, profile ?? "", hash);
     }
 
-    /// <summary>Runs the write that records a profile change (or none), and makes its profile the held one.</summary>
+    /// <summary>Runs the write that records a profile change (or none), and makes its profile's fingerprint the held one.</summary>
     private async Task WriteProfileAsync(EntityChange? change, string profile, UInt128 hash, Func<Task> write)
     {
         try
@@ -111,7 +110,6 @@ internal sealed class PersonGrain(
 
         if (change is not null)
         {
-            _profile = profile;
             _changes.Committed(hash);
         }
     }
