@@ -6,7 +6,7 @@ namespace Listo.Orleans.Gateway.Configuration;
 
 /// <summary>
 /// Lets <c>dotnet run</c> work with nothing configured, in Development only: a missing webhook secret or
-/// query key is generated and printed once, and the embedded mode announces that state is in memory.
+/// query key or dashboard login is generated and printed once, and the embedded mode announces that state is in memory.
 /// </summary>
 internal static class DevelopmentDefaults
 {
@@ -21,6 +21,12 @@ internal static class DevelopmentDefaults
         if (!HasAny(configuration, QueryApiOptions.Section + ":Keys"))
         {
             generated["QueryApi:Keys:0"] = "dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }
+
+        if (!configuration.GetSection(DashboardLoginOptions.Section + ":Users").GetChildren().Any())
+        {
+            generated["Dashboard:Users:0:Name"] = "dev";
+            generated["Dashboard:Users:0:Secret"] = "dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         }
 
         if (generated.Count > 0)

@@ -26,6 +26,8 @@ internal static class Problems
     public static ProblemHttpResult Unauthenticated()
         => Make(401, "unauthenticated", "A bearer key is required", "Send Authorization: Bearer <key> with a key from QueryApi:Keys.");
 
+    public static ProblemHttpResult LoginRequired(string detail) => Make(401, "login-required", "A login is required", detail);
+
     public static ProblemHttpResult BadQuery(string detail) => Make(400, "bad-query", "A query parameter is not valid", detail);
 
     public static ProblemHttpResult NotFound(string detail) => Make(404, "not-found", "Not found", detail);
