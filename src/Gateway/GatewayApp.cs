@@ -1,6 +1,7 @@
 using Listo.Orleans.Deliveries;
 using Listo.Orleans.Gateway.Apis;
 using Listo.Orleans.Gateway.Configuration;
+using Listo.Orleans.Gateway.Dashboard;
 using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Hosting;
@@ -10,16 +11,12 @@ using Listo.Orleans.Webhooks;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Dashboard;
 
 namespace Listo.Orleans.Gateway;
 
 /// <summary>Builds the gateway: ASP.NET Core on two listeners with a co-hosted silo.</summary>
 public static class GatewayApp
 {
-    /// <summary>Where the internal listener serves the Orleans dashboard.</summary>
-    public const string DashboardPath = "/dashboard";
-
     /// <summary>
     /// Creates the application. <paramref name="configure"/> lets a host (a test) add configuration before
     /// anything reads it, and <paramref name="configureSilo"/> decorate the silo after the shared configuration;
@@ -63,6 +60,9 @@ public static class GatewayApp
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddOptions<QueryApiOptions>().BindConfiguration(QueryApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<QueryApiOptions>, QueryApiOptionsValidator>();
+        services.AddOptions<DashboardLoginOptions>().BindConfiguration(DashboardLoginOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardLoginOptions>, DashboardLoginOptionsValidator>();
+        services.AddSingleton<DashboardLogin>();
         services.AddSingleton(sp =>
         {
             var webhooks = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
@@ -79,6 +79,7 @@ public static class GatewayApp
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<RejectionLogBudget>();
         services.AddSingleton<BearerKeyFilter>();
+        services.AddQueryApiDocument();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
@@ -112,6 +113,10 @@ public static class GatewayApp
 
         var app = builder.Build();
 
+        // Instruments that exist from the start (once the metrics listener is up), so alert rules over them have a series
+        // before the first refetch.
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetService<ListoApiMetrics>());
+
         // An exception no endpoint answered: the status it means (a framing error is the client's), as problem+json
         // with no exception details in any environment; in Development too, before the developer exception page.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -128,6 +133,8 @@ public static class GatewayApp
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseListenerSplit();
+        var dashboardLogin = app.Services.GetRequiredService<DashboardLogin>();
+        app.Use(dashboardLogin.InvokeAsync);
         app.MapWebhooks();
         app.MapQueryApi();
         foreach (var health in app.MapListoHealth())
@@ -136,7 +143,8 @@ public static class GatewayApp
         }
 
         app.MapListoMetrics().OnListener(Listener.Internal);
-        app.MapOrleansDashboard(DashboardPath).OnListener(Listener.Internal);
+        app.MapOpenApi(QueryApiDocument.Path).OnListener(Listener.Internal);
+        app.MapDashboard(app.Services.GetRequiredService<IOptions<DashboardLoginOptions>>().Value.Enabled);
         return app;
     }
 
@@ -150,6 +158,7 @@ public static class GatewayApp
             // Resolving the options runs their validators now, so a missing key is one line, not a host failure log.
             _ = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<QueryApiOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<DashboardLoginOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<JournalOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ListoApiOptions>>().Value;
             await ListoSilo.RequireSchemaAsync(app.Configuration);

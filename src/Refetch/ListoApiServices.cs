@@ -87,6 +87,9 @@ public static class ListoApiServices
                     MinimumThroughput = 20,
                     SamplingDuration = TimeSpan.FromSeconds(30),
                     BreakDuration = TimeSpan.FromSeconds(5),
+                    OnOpened = _ => metrics.CircuitChanged(open: true),
+                    OnClosed = _ => metrics.CircuitChanged(open: false),
+                    OnHalfOpened = _ => metrics.CircuitChanged(open: false),
                 });
                 pipeline.AddRateLimiter(context.ServiceProvider.GetRequiredKeyedService<RateLimiter>(PipelineName));
                 pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));

@@ -32,6 +32,9 @@ internal sealed class EngineFlush(string serviceId)
 
     public int FeedCount => _feed.Count;
 
+    /// <summary>When the oldest write of this flush was queued: writes are added oldest first (carried ones before new).</summary>
+    public long OldestQueuedAt => _writes.Count == 0 ? 0 : _writes[0].QueuedAt;
+
     public void Clear()
     {
         _writes.Clear();

@@ -23,6 +23,9 @@ internal sealed class PendingWrite(StateRow? state, EntityChange? change, string
 
     public long Bytes => (State?.Payload?.Length ?? 0) + (Receipt?.Body.Length ?? 0) + (Content?.Length ?? 0);
 
+    /// <summary>When it was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks): the engine's oldest-write gauge.</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public TaskCompletionSource<int> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

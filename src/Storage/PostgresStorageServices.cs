@@ -30,6 +30,9 @@ public static class PostgresStorageServices
             sp.GetRequiredService<NpgsqlDataSource>(), serviceId(sp), sp.GetRequiredService<StorageEngine>()));
         services.AddSingleton<IWorkerDirectory>(sp => new PostgresWorkerDirectory(sp.GetRequiredService<NpgsqlDataSource>(), serviceId(sp)));
         services.AddSingleton<IStorageProbe>(new PostgresStorageProbe(connectionString));
+        services.AddHostedService(sp => new PostgresFeedLag(
+            sp.GetRequiredService<NpgsqlDataSource>(), serviceId(sp), sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<ILogger<PostgresFeedLag>>()));
         return services;
     }
 }

@@ -36,6 +36,15 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private readonly Histogram<double> _flushDuration;
     private readonly Histogram<int> _readBatch;
     private readonly Counter<long> _conflicts;
+    private readonly Histogram<double> _journalWrite;
+
+    // What the gauges read (written by the flusher alone): the rows of the flush being committed (0: none), the
+    // oldest write in it, and the writes carried over to the next flush with the oldest of them.
+    private int _inFlightRows;
+    private long _inFlightOldest;
+    private int _carriedCount;
+    private int _queued; // a single-reader channel cannot count itself
+    private long _carriedOldest;
 
     /// <summary>Raised after a flush that wrote change-feed rows committed (long polls of the feed wake on it).</summary>
     public event Action? FeedCommitted;
@@ -67,6 +76,15 @@ public sealed partial class StorageEngine : IAsyncDisposable
             "listo.storage.read.batch", "{grain}", "Grain states per batched activation read.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         _conflicts = meter.CreateCounter<long>("listo.storage.conflicts", "{write}", "State writes refused because the stored version had moved.");
+        _journalWrite = meter.CreateHistogram<double>(
+            "listo.journal.write.duration", "s", "Time of each storage engine flush that carried journal rows, by result (error: the journal cannot write).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
+        meter.CreateObservableGauge("listo.storage.queue.depth", () => Volatile.Read(ref _queued) + Volatile.Read(ref _carriedCount), "{write}",
+            "Writes (state, feed and journal rows) waiting for the next storage engine flush.");
+        meter.CreateObservableGauge("listo.storage.flush.in_flight", () => Volatile.Read(ref _inFlightRows), "{row}",
+            "Rows of the storage engine flush being committed now (0: none in flight).");
+        meter.CreateObservableGauge("listo.storage.oldest_write.age", OldestWriteAge, "s",
+            "Age of the oldest write queued or in flight in the storage engine: how long the slowest waiting delivery has waited for PostgreSQL.");
         _flusher = Task.Run(FlushLoopAsync);
         _readLoop = Task.Run(ReadLoopAsync);
     }
@@ -95,7 +113,16 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     private Task<int> Enqueue(PendingWrite write)
-        => _writes.Writer.TryWrite(write) ? write.Done.Task : Task.FromException<int>(new ObjectDisposedException(nameof(StorageEngine)));
+    {
+        Interlocked.Increment(ref _queued);
+        if (_writes.Writer.TryWrite(write))
+        {
+            return write.Done.Task;
+        }
+
+        Interlocked.Decrement(ref _queued);
+        return Task.FromException<int>(new ObjectDisposedException(nameof(StorageEngine)));
+    }
 
     /// <summary>Stops taking work, commits what is queued, and closes the connections.</summary>
     public async ValueTask DisposeAsync()
@@ -116,6 +143,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             flush.Clear();
             var waiting = carried;
             carried = [];
+            Volatile.Write(ref _carriedCount, 0);
             foreach (var write in waiting)
             {
                 if (!flush.TryAdd(write))
@@ -126,6 +154,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
             while (flush.Rows < _options.MaxFlushRows && flush.Bytes < _options.MaxFlushBytes && _writes.Reader.TryRead(out var next))
             {
+                Interlocked.Decrement(ref _queued);
                 // A second write of a key already in this flush waits for the next one: one statement cannot touch a
                 // row twice, and its expected version depends on the first.
                 if (!flush.TryAdd(next))
@@ -134,9 +163,15 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 }
             }
 
+            Volatile.Write(ref _carriedOldest, carried.Count == 0 ? 0 : carried.Min(w => w.QueuedAt));
+            Volatile.Write(ref _carriedCount, carried.Count);
             if (flush.Count > 0)
             {
+                Volatile.Write(ref _inFlightOldest, flush.OldestQueuedAt);
+                Volatile.Write(ref _inFlightRows, flush.Rows);
                 await CommitAsync(flush);
+                Volatile.Write(ref _inFlightRows, 0);
+                Volatile.Write(ref _inFlightOldest, 0);
             }
         }
     }
@@ -169,6 +204,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 _journalRows.Record(flush.JournalCount);
             }
 
+            if (flush.JournalCount > 0)
+            {
+                _journalWrite.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("result", "ok"));
+            }
+
             flush.Complete(written, _conflicts);
             if (flush.FeedCount > 0)
             {
@@ -180,10 +220,29 @@ public sealed partial class StorageEngine : IAsyncDisposable
 #pragma warning restore CA1031
         {
             _flushDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("result", "error"));
+            if (flush.JournalCount > 0)
+            {
+                _journalWrite.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("result", "error"));
+            }
+
             LogFlushFailed(failure, flush.Count);
             await _writer.ResetAsync();
             flush.Fail(failure);
         }
+    }
+
+    private double OldestWriteAge()
+    {
+        var oldest = long.MaxValue;
+        foreach (var queuedAt in new[] { Volatile.Read(ref _inFlightOldest), Volatile.Read(ref _carriedOldest), _writes.Reader.TryPeek(out var head) ? head.QueuedAt : 0 })
+        {
+            if (queuedAt != 0 && queuedAt < oldest)
+            {
+                oldest = queuedAt;
+            }
+        }
+
+        return oldest == long.MaxValue ? 0 : Stopwatch.GetElapsedTime(oldest).TotalSeconds;
     }
 
     private async Task ReadLoopAsync()

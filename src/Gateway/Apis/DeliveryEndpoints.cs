@@ -11,8 +11,11 @@ internal static class DeliveryEndpoints
 {
     public static RouteGroupBuilder MapDeliveries(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/deliveries", ListAsync);
-        v1.MapGet("/deliveries/{id}", GetAsync);
+        v1.MapGet("/deliveries", ListAsync)
+            .WithName("ListDeliveries").WithSummary("The journal of authentic deliveries, oldest first by receipt.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/deliveries/{id}", GetAsync)
+            .WithName("GetDelivery").WithSummary("One journaled delivery with its raw body.").ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 

@@ -15,13 +15,19 @@ internal static class QueryEndpoints
 {
     public static RouteGroupBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").OnListener(Listener.Internal).AddEndpointFilter<BearerKeyFilter>();
-        v1.MapGet("/clients/{clientId}", GetClientAsync);
-        v1.MapGet("/clients/{clientId}/workers", GetClientWorkersAsync);
-        v1.MapGet("/clients/{clientId}/workers/{workerId}", GetWorkerAsync);
-        v1.MapGet("/people/{workerProfileId}", GetPersonAsync);
-        v1.MapGet("/clients/{clientId}/workers/{workerId}/changes", GetWorkerChangesAsync);
-        v1.MapGet("/changes", GetChangesAsync);
+        var v1 = app.MapGroup("/v1").OnListener(Listener.Internal).AddEndpointFilter<BearerKeyFilter>().WithCommonProblems().WithTags("v1");
+        v1.MapGet("/clients/{clientId}", GetClientAsync)
+            .WithName("GetClient").WithSummary("A client's newest snapshot.").ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/clients/{clientId}/workers", GetClientWorkersAsync)
+            .WithName("GetClientWorkers").WithSummary("Every worker known under a client, ordered by workerId.").ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/clients/{clientId}/workers/{workerId}", GetWorkerAsync)
+            .WithName("GetWorker").WithSummary("A worker engagement's newest snapshot, data exactly as received.").ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/people/{workerProfileId}", GetPersonAsync)
+            .WithName("GetPerson").WithSummary("One person across clients, engagements ordered by clientId.").ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/clients/{clientId}/workers/{workerId}/changes", GetWorkerChangesAsync)
+            .WithName("GetWorkerChanges").WithSummary("A worker's recent changes, newest first.").ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/changes", GetChangesAsync)
+            .WithName("GetChanges").WithSummary("The change feed, oldest first after the cursor; wait long-polls.").ProducesProblem(StatusCodes.Status400BadRequest);
         v1.MapDeliveries();
         v1.MapRefresh();
         return v1;

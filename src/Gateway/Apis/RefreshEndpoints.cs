@@ -14,10 +14,20 @@ internal static class RefreshEndpoints
 {
     public static RouteGroupBuilder MapRefresh(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/clients/{clientId}/refresh", RefreshClientAsync);
-        v1.MapPost("/clients/{clientId}/workers/{workerId}/refresh", RefreshWorkerAsync);
+        v1.MapPost("/clients/{clientId}/refresh", RefreshClientAsync)
+            .WithName("RefreshClient").WithSummary("Refetches a client from Listo through links.self and applies it by the ordering rule.").WithRefreshAnswers();
+        v1.MapPost("/clients/{clientId}/workers/{workerId}/refresh", RefreshWorkerAsync)
+            .WithName("RefreshWorker").WithSummary("Refetches a worker from Listo through links.self and applies it by the ordering rule.").WithRefreshAnswers();
         return v1;
     }
+
+    private static RouteHandlerBuilder WithRefreshAnswers(this RouteHandlerBuilder route)
+        => route.Produces<RefreshResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 
     private static async Task<IResult> RefreshWorkerAsync(string clientId, string workerId, Refresher refresher, HttpContext context)
         => GrainKeys.IsValidId(clientId) && GrainKeys.IsValidId(workerId)

@@ -25,6 +25,12 @@ internal sealed class WebhookMetrics
             "s",
             "From request start to the answer of an authentic delivery, by outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+        // Shown from the start at 0, so the 503-rate alert has a series before the first 503.
+        foreach (var reason in new[] { "timeout", "failure", "journal", "memory" })
+        {
+            _unavailable.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
     }
 
     public void Answered(string eventType, DeliveryOutcome outcome, long startedAt)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Listo.Orleans.Deliveries;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,14 +6,29 @@ using Microsoft.Extensions.Options;
 
 namespace Listo.Orleans.Hosting;
 
-/// <summary>Deletes deliveries older than <c>Journal:RetentionDays</c>, at start and every <c>Journal:PurgeIntervalMinutes</c>.</summary>
+/// <summary>
+/// Purges deliveries older than <c>Journal:RetentionDays</c>, at start and every <c>Journal:PurgeIntervalMinutes</c>;
+/// each round is counted by result in <c>listo.journal.purges</c> (an alert watches for rounds that keep failing).
+/// </summary>
 internal sealed partial class JournalRetention(
     IDeliveryJournal journal,
     IOptions<JournalOptions> options,
     ILogger<JournalRetention> logger,
+    IMeterFactory meters,
     TimeProvider? time = null) : BackgroundService
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Counter<long> _purges = Purges(meters);
+
+    private static Counter<long> Purges(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var purges = meters.Create(Grains.ListoMeter.Name).CreateCounter<long>(
+            "listo.journal.purges", "{round}", "Journal retention rounds, by result (ok, error); a round that fails is tried again at the next interval.");
+        purges.Add(0, new KeyValuePair<string, object?>("result", "ok"));
+        purges.Add(0, new KeyValuePair<string, object?>("result", "error"));
+        return purges;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,6 +45,7 @@ internal sealed partial class JournalRetention(
             try
             {
                 var purged = await journal.PurgeAsync(before, stoppingToken);
+                _purges.Add(1, new KeyValuePair<string, object?>("result", "ok"));
                 LogPurged(purged, before);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,6 +56,7 @@ internal sealed partial class JournalRetention(
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                _purges.Add(1, new KeyValuePair<string, object?>("result", "error"));
                 LogPurgeFailed(ex);
             }
         }

@@ -229,7 +229,10 @@ public sealed partial class ManifestTests
 
     private static string EnvironmentName(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 
-    /// <summary><c>Webhooks__Secrets__1</c> is the key <c>Webhooks:Secrets</c>: .NET's environment form, array index dropped.</summary>
+    /// <summary>
+    /// <c>Webhooks__Secrets__1</c> is the key <c>Webhooks:Secrets</c>: .NET's environment form, array index dropped (and the
+    /// member of an array element: <c>Dashboard__Users__0__Name</c> is <c>Dashboard:Users</c>).
+    /// </summary>
     private static string ConfigurationKey(string environmentName)
         => ArrayIndex().Replace(environmentName, "").Replace("__", ":", StringComparison.Ordinal);
 
@@ -240,7 +243,7 @@ public sealed partial class ManifestTests
     private static HashSet<string> ConfigurationKeys()
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(GatewayApp).Assembly, typeof(ListoSilo).Assembly }.SelectMany(a => a.GetTypes()))
+        foreach (var type in new[] { typeof(GatewayApp).Assembly, typeof(ListoSilo).Assembly, typeof(Refetch.ListoApiOptions).Assembly }.SelectMany(a => a.GetTypes()))
         {
             if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } section)
             {
@@ -265,7 +268,7 @@ public sealed partial class ManifestTests
     private static string ContainerRepository(string project)
         => XDocument.Load(Path.Combine(Repository.Root, project)).Descendants("ContainerRepository").Single().Value;
 
-    [GeneratedRegex(@"__\d+$")]
+    [GeneratedRegex(@"__\d+(__[A-Za-z]+)?$")]
     private static partial Regex ArrayIndex();
 
     [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
