@@ -1,3 +1,4 @@
+-- Lock: none that running silos wait on: it creates tables in a new database (silos refuse to start before it).
 -- Listo.Orleans schema, version 1: Orleans ADO.NET clustering and grain storage on PostgreSQL.
 -- Written for this project against the providers' query contract (the OrleansQuery table, its keys,
 -- parameters and result columns). Applied by `Listo.Orleans.Silo migrate`, never by silos at run time.

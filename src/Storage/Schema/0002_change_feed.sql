@@ -1,3 +1,4 @@
+-- Lock: none that blocks writes: it creates a new table and its indexes.
 -- The change feed (GET /v1/changes). One row per change of one entity, written once whatever the retries:
 -- the unique key is the entity and the event id that changed it.
 --

@@ -1,3 +1,4 @@
+-- Lock: none that blocks writes: it creates a new table and its index.
 -- The delivery journal (GET /v1/deliveries, replay). One row per authentic delivery id (webhook-id): Listo's
 -- retries of it count as attempts. The raw body is kept as received, so a later version can replay it.
 -- Rows are written in batches shared by concurrent requests (group commit) and purged after the retention.

@@ -1,3 +1,5 @@
+-- Lock: ACCESS EXCLUSIVE on listo_deliveries while every row is copied into its day's partition, which blocks every
+--   delivery (each writes a journal row): a maintenance window on a large journal.
 -- The delivery journal is partitioned by UTC day of receipt, so that retention drops a day's partition instead of
 -- DELETEing millions of rows (30 days at 5 million deliveries a day is 150 million rows).
 --

@@ -59,6 +59,56 @@ public sealed class SchemaTests
         Assert.Contains($"at version 0, this build needs {ListoSchema.RequiredVersion}", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnEditedMigration_IsRefusedByMigrate_InOneLine()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("schema");
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM listo_schema_migrations WHERE checksum IS NULL"));
+
+        // As a database looks that ran a different text of 0005 than this build ships.
+        await ExecuteAsync(connectionString, "UPDATE listo_schema_migrations SET checksum = repeat('ab', 32) WHERE version = 5");
+        var ex = await Assert.ThrowsAsync<StartupConfigurationException>(() => ListoSchema.MigrateAsync(connectionString, TextWriter.Null));
+        Assert.Contains("Migration 0005_change_entity_index", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("differs from the shipped file", ex.Message, StringComparison.Ordinal);
+
+        await using var migrate = ChildProcess.Start("migrate", Repository.Executable("Silo", "Listo.Orleans.Silo"),
+            new Dictionary<string, string> { ["ConnectionStrings__Listo"] = connectionString }, "migrate");
+        Assert.Equal(2, await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(migrate.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("Configuration error: Migration 0005_change_entity_index applied to ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADatabaseMigratedBeforeChecksums_GetsTheShippedChecksums()
+    {
+        var connectionString = await PostgresServer.CreateMigratedDatabaseAsync("schema");
+        await ExecuteAsync(connectionString, "UPDATE listo_schema_migrations SET checksum = NULL");
+
+        Assert.Equal(ListoSchema.RequiredVersion, await ListoSchema.MigrateAsync(connectionString, TextWriter.Null));
+        Assert.Equal(0L, await ScalarAsync(connectionString, "SELECT count(*) FROM listo_schema_migrations WHERE checksum IS NULL"));
+        Assert.Equal(ListoSchema.RequiredVersion, await ListoSchema.MigrateAsync(connectionString, TextWriter.Null));
+    }
+
+    [Fact]
+    public void EveryMigration_SaysInItsHeaderWhetherItBlocksWrites_AndConcurrentIndexBuildsRunOutsideATransaction()
+    {
+        foreach (var (version, name, sql) in ListoSchema.Shipped)
+        {
+            var header = sql.Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal)).ToList();
+            Assert.True(header.Count > 0 && header[0].StartsWith(ListoSchema.LockHeader, StringComparison.Ordinal), $"{version:D4} {name} does not start with '{ListoSchema.LockHeader}'");
+            var concurrently = sql.Contains("CONCURRENTLY", StringComparison.Ordinal);
+            Assert.True(concurrently == header.Contains(ListoSchema.NoTransactionMarker), $"{version:D4} {name}: CONCURRENTLY and '{ListoSchema.NoTransactionMarker}' go together");
+        }
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task<string> SnapshotAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
