@@ -17,6 +17,20 @@ if [ -z "${LISTO_TEST_POSTGRES:-}" ]; then
   export LISTO_TEST_POSTGRES="${server/Database=listo/Database=postgres}"
 fi
 
+# The manifest tests render deploy/k8s with kubectl's kustomize and validate it with Node.js (npm packages): Node.js
+# and npm come from Debian's packages when missing (as root); kubectl has no Debian package, so it must be installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing Node.js and npm (Debian packages) for the manifest tests..." >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2
+  else
+    echo "The manifest tests need Node.js and npm: sudo apt-get install -y nodejs npm" >&2
+  fi
+fi
+if ! command -v kubectl >/dev/null; then
+  echo "The manifest tests need kubectl (its built-in kustomize renders deploy/k8s): install it from Kubernetes' packages (https://kubernetes.io/docs/tasks/tools/)." >&2
+fi
+
 status=0
 results=.data/test-results
 rm -rf "$results"
