@@ -12,8 +12,15 @@ namespace Listo.Orleans.Tests.Deploy;
 /// on loopback ports and this machine's PostgreSQL. The gateway and the silo must become ready and take a signed
 /// delivery; the admin must run each of its Job templates' commands against that cluster.
 /// </summary>
+[Collection(Name)]
 public sealed class PublishedImageTests
 {
+    /// <summary>
+    /// Runs alone, after the parallel tests: publishing three projects ReadyToRun takes both cores for minutes, which
+    /// would starve the timing-sensitive tests beside it.
+    /// </summary>
+    public const string Name = "published-images";
+
     private static readonly Lazy<Task<string>> Published = new(async () =>
     {
         var dir = Path.Combine(Repository.Root, ".data", "published");
@@ -187,3 +194,6 @@ public sealed class PublishedImageTests
         }
     }
 }
+
+[CollectionDefinition(PublishedImageTests.Name, DisableParallelization = true)]
+public sealed class PublishedImagesCollection;

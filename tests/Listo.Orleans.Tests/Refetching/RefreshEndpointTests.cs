@@ -92,7 +92,9 @@ public sealed class RefreshEndpointTests(RefetchGatewayFixture gateway) : IClass
         (status, body) = await gateway.PostQueryAsync($"/v1/clients/{client}/workers/{worker}/refresh");
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         Assert.Equal("unchanged", body.GetProperty("outcome").GetString());
-        Assert.Equal(2, _listo.Stats().ByStatus["200"]);
+
+        // Both refreshes reached Listo (an attempt that outlived its 0.5 s timeout on a busy machine is asked again).
+        Assert.True(_listo.Stats().ByStatus["200"] >= 2, $"Listo answered {_listo.Stats().ByStatus["200"]} times");
     }
 
     [Fact]
