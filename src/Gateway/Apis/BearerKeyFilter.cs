@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Gateway.Webhooks;
@@ -14,10 +13,7 @@ internal sealed class BearerKeyFilter(IOptions<QueryApiOptions> options) : IEndp
 {
     private const string Scheme = "Bearer ";
 
-    private readonly byte[][] _keyDigests = options.Value.Keys
-        .Where(k => !string.IsNullOrWhiteSpace(k))
-        .Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))
-        .ToArray();
+    private readonly SecretDigests _keys = new(options.Value.Keys.Where(k => !string.IsNullOrWhiteSpace(k)));
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -33,17 +29,5 @@ internal sealed class BearerKeyFilter(IOptions<QueryApiOptions> options) : IEndp
         return await next(context);
     }
 
-    private bool IsKnown(ReadOnlySpan<char> presented)
-    {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = Encoding.UTF8.GetBytes(presented.ToArray());
-        SHA256.HashData(bytes, digest);
-        var known = false;
-        foreach (var key in _keyDigests)
-        {
-            known |= CryptographicOperations.FixedTimeEquals(digest, key);
-        }
-
-        return known;
-    }
+    private bool IsKnown(ReadOnlySpan<char> presented) => _keys.Contains(Encoding.UTF8.GetBytes(presented.ToArray()));
 }

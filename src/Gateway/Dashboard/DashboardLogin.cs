@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Listo.Orleans.Gateway.Apis;
 using Listo.Orleans.Gateway.Configuration;
 using Listo.Orleans.Gateway.Webhooks;
 using Microsoft.Extensions.Options;
@@ -20,9 +19,7 @@ internal sealed partial class DashboardLogin(IOptions<DashboardLoginOptions> opt
     private const string Scheme = "Basic ";
     private const string Challenge = "Basic realm=\"Listo dashboard\", charset=\"UTF-8\"";
 
-    private readonly byte[][] _digests = options.Value.Users
-        .Select(u => SHA256.HashData(Encoding.UTF8.GetBytes($"{u.Name}:{u.Secret}")))
-        .ToArray();
+    private readonly SecretDigests _users = new(options.Value.Users.Select(u => $"{u.Name}:{u.Secret}"));
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -55,15 +52,7 @@ internal sealed partial class DashboardLogin(IOptions<DashboardLoginOptions> opt
             return false;
         }
 
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(credentials[..length], digest);
-        var known = false;
-        foreach (var user in _digests)
-        {
-            known |= CryptographicOperations.FixedTimeEquals(digest, user);
-        }
-
-        return known;
+        return _users.Contains(credentials[..length]);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused a dashboard login from {RemoteAddress}: wrong name or secret ({Suppressed} similar warnings left out before this one)")]
