@@ -1,3 +1,4 @@
+using Listo.Orleans.Grains;
 using Listo.Orleans.Deliveries;
 using Listo.Orleans.Gateway.Apis;
 using Listo.Orleans.Gateway.Configuration;
@@ -36,9 +37,9 @@ public static class GatewayApp
             DevelopmentDefaults.Apply(builder.Configuration, console ?? Console.Out);
         }
 
-        ListoSilo.ValidateMode(builder.Configuration, builder.Environment);
+        StorageMode.From(builder.Configuration).RequireAllowedIn(builder.Environment);
         builder.AddListoOperations("gateway");
-        var listeners = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var listeners = ListoOptions.Read(builder.Configuration, GatewayOptions.Section, new GatewayOptionsValidator());
         var ingress = ListenAddress.Parse("Gateway:IngressUrl", listeners.IngressUrl);
         var @internal = ListenAddress.Parse("Gateway:InternalUrl", listeners.InternalUrl);
 
@@ -56,12 +57,10 @@ public static class GatewayApp
         });
 
         var services = builder.Services;
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
-        services.AddOptions<QueryApiOptions>().BindConfiguration(QueryApiOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<QueryApiOptions>, QueryApiOptionsValidator>();
-        services.AddOptions<DashboardLoginOptions>().BindConfiguration(DashboardLoginOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DashboardLoginOptions>, DashboardLoginOptionsValidator>();
+        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.Section);
+        services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(WebhookOptions.Section);
+        services.AddValidatedOptions<QueryApiOptions, QueryApiOptionsValidator>(QueryApiOptions.Section);
+        services.AddValidatedOptions<DashboardLoginOptions, DashboardLoginOptionsValidator>(DashboardLoginOptions.Section);
         services.AddSingleton<DashboardLogin>();
         services.AddSingleton(sp =>
         {
@@ -72,7 +71,10 @@ public static class GatewayApp
                 sp.GetService<TimeProvider>());
         });
         services.TryAddSingleton(TimeProvider.System);
-        services.AddListoJournal(builder.Configuration);
+        services.AddListoJournalRetention();
+        services.AddSingleton(sp => new DeliveryPipeline(
+            sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<StorageMode>().JournalEnabled ? sp.GetRequiredService<IDeliveryRecorder>() : null));
         services.AddListoRefetch(builder.Configuration);
         services.AddSingleton<WebhookRequestReader>();
         services.AddSingleton<WebhookReceiver>();
@@ -148,32 +150,12 @@ public static class GatewayApp
         return app;
     }
 
-    /// <summary>Runs the gateway; a configuration error ends start-up with one line naming the key.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the gateway in the shell every role shares (<see cref="ListoHost"/>).</summary>
+    public static Task<int> RunAsync(string[] args) => ListoHost.RunAsync(async () =>
     {
-        try
-        {
-            await using var app = Create(args);
-
-            // Resolving the options runs their validators now, so a missing key is one line, not a host failure log.
-            _ = app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<QueryApiOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<DashboardLoginOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<JournalOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<ListoApiOptions>>().Value;
-            await ListoSilo.RequireSchemaAsync(app.Configuration);
-            await app.RunAsync();
-            return 0;
-        }
-        catch (StartupConfigurationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
-            return 2;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
-            return 2;
-        }
-    }
+        await using var app = Create(args);
+        await ListoHost.CheckAsync(app.Services);
+        await app.RunAsync();
+        return 0;
+    });
 }

@@ -8,6 +8,3 @@ public enum Listener
     Internal = 2,
     Both = Ingress | Internal,
 }
-
-/// <summary>Endpoint metadata: which listeners may serve the endpoint. Endpoints without it are internal only.</summary>
-public sealed record ListenerMetadata(Listener Allowed);

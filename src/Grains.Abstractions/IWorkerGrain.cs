@@ -4,14 +4,15 @@ namespace Listo.Orleans.Grains;
 
 /// <summary>
 /// One worker engagement, keyed <c>{clientId}/{workerId}</c> (see <see cref="GrainKeys.Worker"/>). Holds the
-/// newest snapshot and drives the person and client grains that derive from it.
+/// newest snapshot and drives the person grain that derives from it; its client's worker list is read from the line each
+/// worker write keeps in storage.
 /// </summary>
 [Alias("listo.IWorkerGrain")]
 public interface IWorkerGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Applies a delivery if it is newer than the held snapshot. Returns once every state it changes is
-    /// durable, including the person's and the client's, and <paramref name="receipt"/> (when given) is journaled
+    /// durable, the person's included (the client's worker list reads the worker's own row), and <paramref name="receipt"/> (when given) is journaled
     /// with the outcome; a failure throws, and a retry converges.
     /// </summary>
     [Alias("apply")]

@@ -26,7 +26,7 @@ public sealed record WorkerSnapshot(
     [property: Id(6), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null,
     [property: Id(7), JsonPropertyName("selfPath"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SelfPath = null)
 {
-    /// <summary>The line a client's worker index keeps for this worker.</summary>
+    /// <summary>This worker's line in its client's worker list (<c>GET /v1/clients/{clientId}/workers</c>).</summary>
     public WorkerSummary ToSummary() => new(WorkerId, WorkerProfileId, FullName, Stamp);
 }
 
@@ -43,7 +43,7 @@ public sealed record ClientSnapshot(
     [property: Id(4), JsonPropertyName("goneAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GoneAt = null,
     [property: Id(5), JsonPropertyName("selfPath"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SelfPath = null);
 
-/// <summary>One worker in a client's index.</summary>
+/// <summary>One worker in a client's worker list.</summary>
 [GenerateSerializer, Immutable, Alias("listo.worker-summary")]
 public sealed record WorkerSummary(
     [property: Id(0), JsonPropertyName("workerId")] string WorkerId,

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -38,7 +37,7 @@ public static class ContentHash
     public static UInt128 Of(ReadOnlySpan<byte> utf8Json)
     {
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 256 });
-        var scratch = new Scratch();
+        var scratch = new HashPairs();
         try
         {
             reader.Read();
@@ -57,7 +56,7 @@ public static class ContentHash
     public static UInt128 OfMembers(ReadOnlySpan<byte> utf8Json, IReadOnlyList<string> members)
     {
         ArgumentNullException.ThrowIfNull(members);
-        var scratch = new Scratch();
+        var scratch = new HashPairs();
         try
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 256 });
@@ -95,7 +94,7 @@ public static class ContentHash
     }
 
     /// <summary>Hashes the value at the reader and leaves the reader on its last token; <paramref name="id"/> is an object's string id.</summary>
-    private static UInt128 Node(ref Utf8JsonReader reader, ref Scratch scratch, out UInt128? id)
+    private static UInt128 Node(ref Utf8JsonReader reader, ref HashPairs scratch, out UInt128? id)
     {
         id = null;
         switch (reader.TokenType)
@@ -164,86 +163,6 @@ public static class ContentHash
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>A stack of (key, value) hash pairs in a pooled array, one segment per open object or array.</summary>
-    private struct Scratch : IDisposable
-    {
-        private (UInt128 Key, UInt128 Value)[] _pairs;
-
-        public int Count { get; private set; }
-
-        public void Push(UInt128 key, UInt128 value)
-        {
-            _pairs ??= ArrayPool<(UInt128, UInt128)>.Shared.Rent(64);
-            if (Count == _pairs.Length)
-            {
-                var larger = ArrayPool<(UInt128, UInt128)>.Shared.Rent(_pairs.Length * 2);
-                _pairs.AsSpan().CopyTo(larger);
-                ArrayPool<(UInt128, UInt128)>.Shared.Return(_pairs);
-                _pairs = larger;
-            }
-
-            _pairs[Count++] = (key, value);
-        }
-
-        public readonly bool KeysDistinct(int start)
-        {
-            var length = Count - start;
-            var keys = ArrayPool<UInt128>.Shared.Rent(length);
-            try
-            {
-                for (var i = 0; i < length; i++)
-                {
-                    keys[i] = _pairs[start + i].Key;
-                }
-
-                var sorted = keys.AsSpan(0, length);
-                sorted.Sort();
-                for (var i = 1; i < sorted.Length; i++)
-                {
-                    if (sorted[i] == sorted[i - 1])
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }
-            finally
-            {
-                ArrayPool<UInt128>.Shared.Return(keys);
-            }
-        }
-
-        /// <summary>Hashes the segment from <paramref name="start"/> (sorted by key, or in order) and pops it.</summary>
-        public UInt128 Combine(int start, bool sort, long seed)
-        {
-            var segment = (_pairs ?? []).AsSpan(start, Count - start);
-            if (sort)
-            {
-                segment.Sort();
-            }
-            else
-            {
-                // In order: the key (an element's id, when it has one) plays no part.
-                for (var i = 0; i < segment.Length; i++)
-                {
-                    segment[i].Key = 0;
-                }
-            }
-
-            Count = start;
-            return XxHash128.HashToUInt128(MemoryMarshal.AsBytes(segment), seed);
-        }
-
-        public void Dispose()
-        {
-            if (_pairs is not null)
-            {
-                ArrayPool<(UInt128, UInt128)>.Shared.Return(_pairs);
-            }
         }
     }
 }

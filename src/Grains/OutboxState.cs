@@ -1,19 +1,12 @@
-using System.Text.Json.Serialization;
-
 namespace Listo.Orleans.Grains;
 
-/// <summary>Carries the outbox of a state's next write; never serialized (no [Id], no JSON name).</summary>
+/// <summary>The outbox slot of a state's pending write (<see cref="IHasOutbox"/>); the slot is never serialized.</summary>
 public abstract class OutboxState : IHasOutbox
 {
     private Outbox? _outbox;
 
-    /// <summary>Rows to commit with this state's write.</summary>
-    [JsonIgnore]
-    public Outbox? Outbox
-    {
-        get => _outbox;
-        init => _outbox = value is { IsEmpty: false } ? value : null;
-    }
+    /// <summary>Makes <paramref name="rows"/> (if any) ride with this state's next write.</summary>
+    public void Carry(Outbox? rows) => _outbox = rows is { IsEmpty: false } ? rows : null;
 
     public Outbox? TakeOutbox() => Interlocked.Exchange(ref _outbox, null);
 }

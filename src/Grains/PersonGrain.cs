@@ -57,8 +57,7 @@ internal sealed class PersonGrain(
         {
             // The membership and the profile change it brings commit in one write.
             await WriteProfileAsync(change, profile, hash, () => state.ReplaceAsync(
-                new PersonState { Engagements = nextEngagements, Outbox = new Outbox(change, profile, null) },
-                DeactivateOnIdle));
+                new PersonState { Engagements = nextEngagements }, new Outbox(change, profile, null), DeactivateOnIdle));
             _view = null;
         }
         else if (change is not null)
@@ -124,7 +123,7 @@ internal sealed class PersonGrain(
 
         var next = new PersonState { Engagements = new(engagements, StringComparer.Ordinal) };
         next.Engagements.Remove(clientId);
-        await state.ReplaceAsync(next, DeactivateOnIdle);
+        await state.ReplaceAsync(next, rows: null, DeactivateOnIdle);
         _snapshots.Remove(clientId);
         _view = null;
     }

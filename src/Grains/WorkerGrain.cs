@@ -1,17 +1,15 @@
 namespace Listo.Orleans.Grains;
 
 /// <summary>
-/// One worker engagement. Non-reentrant: deliveries for one engagement apply one at a time, each durable
-/// before the next starts. The person grain derives from it and is driven after every write; the client's worker
-/// list is read from the workers' rows.
+/// One worker engagement. Non-reentrant: deliveries for one engagement apply one at a time, each durable before the
+/// next starts. The person grain derives from it and is driven after every write; the client's worker list is read
+/// from the line each worker write keeps in storage (<see cref="IWorkerDirectory"/>).
 /// </summary>
 internal sealed class WorkerGrain(
     [PersistentState(StateNames.Worker, StateNames.Storage)] IPersistentState<WorkerState> state,
     IDeliveryRecorder journal)
-    : Grain, IWorkerGrain
+    : SnapshotGrain<WorkerState, WorkerSnapshot>(state), IWorkerGrain
 {
-    private readonly ChangeTracker _changes = new();
-
     // The newest snapshot known durable; reads interleave with a delivery, so they must not see one mid-write.
     private WorkerSnapshot? _durable;
 
@@ -22,18 +20,18 @@ internal sealed class WorkerGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _durable = state.State.Snapshot;
+        _durable = State.State.Snapshot;
         return Task.CompletedTask;
     }
 
     async Task<DeliveryOutcome> IWorkerGrain.ApplyAsync(WorkerSnapshot delivery, JournalEntry? receipt)
     {
         CheckKey(delivery);
-        var held = state.State;
+        var held = State.State;
         var outcome = DeliveryRule.Decide(held.Held, held.RecentEventIds, delivery.Stamp);
         if (outcome == DeliveryOutcome.Applied)
         {
-            var (change, hash) = _changes.Compare(held.Snapshot?.Data, delivery.Data, fields => Change(delivery, fields));
+            var (change, hash) = Compare(delivery);
             await CommitAsync(delivery, DeliveryRule.Remember(held.RecentEventIds, delivery.Stamp.EventId), change, hash, receipt?.WithOutcome(outcome));
             return outcome;
         }
@@ -47,73 +45,22 @@ internal sealed class WorkerGrain(
         return outcome;
     }
 
-    async Task<RefreshOutcome> IWorkerGrain.RefreshAsync(WorkerSnapshot fetched)
-    {
-        CheckKey(fetched);
-        var held = state.State;
-        if (!DeliveryRule.RefetchIsNewer(held.Held, fetched.Stamp))
-        {
-            // A delivery newer than the refetch was applied while it was in flight: it wins.
-            return RefreshOutcome.Unchanged;
-        }
+    Task<RefreshOutcome> IWorkerGrain.RefreshAsync(WorkerSnapshot fetched) => RefreshAsync(fetched);
 
-        var (change, hash) = _changes.Compare(held.Snapshot?.Data, fetched.Data, fields => Change(fetched, fields));
-        if (change is null && held.Snapshot is { } same)
-        {
-            // Listo holds what we hold: the snapshot keeps its event, and older deliveries now lose to the refetch.
-            var kept = same.GoneAt is null ? same : same with { GoneAt = null };
-            await state.ReplaceAsync(
-                new WorkerState { Snapshot = kept, RecentEventIds = held.RecentEventIds, Refetched = fetched.Stamp },
-                _changes,
-                DeactivateOnIdle);
-            _durable = kept;
-            return RefreshOutcome.Unchanged;
-        }
+    Task<RefreshOutcome> IWorkerGrain.MarkGoneAsync(EventStamp refetched) => MarkGoneAsync(refetched);
 
-        // The refetch's event id is not remembered: only Listo's ids can come again as duplicates.
-        await CommitAsync(fetched, held.RecentEventIds, change, hash, receipt: null);
-        return RefreshOutcome.Applied;
-    }
-
-    async Task<RefreshOutcome> IWorkerGrain.MarkGoneAsync(EventStamp refetched)
-    {
-        var held = state.State;
-        if (held.Snapshot is { } snapshot && DeliveryRule.RefetchIsNewer(held.Held, refetched))
-        {
-            var marked = snapshot with { GoneAt = refetched.OccurredAtText };
-            await state.ReplaceAsync(
-                new WorkerState { Snapshot = marked, RecentEventIds = held.RecentEventIds, Refetched = refetched },
-                _changes,
-                DeactivateOnIdle);
-            _durable = marked;
-        }
-
-        return RefreshOutcome.Gone;
-    }
-
-    private void CheckKey(WorkerSnapshot snapshot)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var key = this.GetPrimaryKeyString();
-        if (!string.Equals(key, GrainKeys.Worker(snapshot.ClientId, snapshot.WorkerId), StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Worker grain {key} was sent a snapshot of {snapshot.ClientId}/{snapshot.WorkerId}.", nameof(snapshot));
-        }
-    }
+    Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
 
     /// <summary>Makes <paramref name="next"/> the durable snapshot, then drives the person from it.</summary>
-    private async Task CommitAsync(WorkerSnapshot next, List<string> recentEventIds, EntityChange? change, UInt128 hash, JournalEntry? receipt)
+    protected override async Task CommitAsync(WorkerSnapshot next, List<string> recentEventIds, EntityChange? change, UInt128 hash, JournalEntry? receipt)
     {
-        var previous = state.State.Snapshot;
+        var previous = State.State.Snapshot;
 
-        // The snapshot, its change and the journal entry commit together: a change is in the feed exactly
-        // when its snapshot is durable, and an "applied" outcome is journaled exactly then too.
-        await state.ReplaceAsync(
-            new WorkerState { Snapshot = next, RecentEventIds = recentEventIds, Outbox = new Outbox(change, null, receipt) },
-            _changes,
-            DeactivateOnIdle);
+        // The snapshot, its change, the journal entry and the worker's line in its client's list commit together:
+        // a change is in the feed exactly when its snapshot is durable, and an "applied" outcome is journaled exactly then too.
+        await WriteAsync(next, recentEventIds, refetched: null, new Outbox(change, null, receipt, next.ToSummary()));
         _durable = next;
-        _changes.Committed(hash);
+        Changes.Committed(hash);
         _downstreamInSync = false;
         if (previous is not null && !string.Equals(previous.WorkerProfileId, next.WorkerProfileId, StringComparison.Ordinal))
         {
@@ -123,9 +70,18 @@ internal sealed class WorkerGrain(
         await PropagateAsync(next);
     }
 
-    Task<WorkerSnapshot?> IWorkerGrain.GetAsync() => Task.FromResult(_durable);
+    protected override void Kept(WorkerSnapshot snapshot) => _durable = snapshot;
 
-    private static EntityChange Change(WorkerSnapshot next, IReadOnlyList<FieldChange> fields) => new(
+    protected override string KeyOf(WorkerSnapshot snapshot) => GrainKeys.Worker(snapshot.ClientId, snapshot.WorkerId);
+
+    protected override EventStamp StampOf(WorkerSnapshot snapshot) => snapshot.Stamp;
+
+    protected override JsonText DataOf(WorkerSnapshot snapshot) => snapshot.Data;
+
+    protected override WorkerSnapshot WithGoneAt(WorkerSnapshot snapshot, string? goneAt)
+        => snapshot.GoneAt == goneAt ? snapshot : snapshot with { GoneAt = goneAt };
+
+    protected override EntityChange Change(WorkerSnapshot next, IReadOnlyList<FieldChange> fields) => new(
         EntityTypes.Worker, GrainKeys.Worker(next.ClientId, next.WorkerId), next.ClientId, next.WorkerId, next.WorkerProfileId,
         next.Stamp.EventId, next.Stamp.OccurredAtText, fields);
 

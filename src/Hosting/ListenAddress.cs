@@ -6,11 +6,19 @@ namespace Listo.Orleans.Hosting;
 /// <summary>The listener addresses of both roles (<c>Gateway:IngressUrl</c>, <c>Gateway:InternalUrl</c>, <c>Silo:InternalUrl</c>).</summary>
 public static class ListenAddress
 {
-    /// <summary>Configuration key: the headless Silo's only listener (<c>/health/*</c>, <c>/metrics</c>).</summary>
-    public const string SiloInternalUrlKey = "Silo:InternalUrl";
-
-    /// <summary>The default of <see cref="SiloInternalUrlKey"/>: loopback, beside the Gateway's 5080 and 5081.</summary>
-    public const string SiloInternalUrlDefault = "http://127.0.0.1:5091";
+    /// <summary>What is wrong with <paramref name="url"/> as the value of <paramref name="key"/>, or null when it is a listener address.</summary>
+    public static string? Check(string key, string? url)
+    {
+        try
+        {
+            Parse(key, url);
+            return null;
+        }
+        catch (StartupConfigurationException ex)
+        {
+            return ex.Message;
+        }
+    }
 
     /// <summary>
     /// Parses <c>http://ip:port</c>, <c>http://localhost:port</c> or <c>http://*:port</c> into the endpoint Kestrel

@@ -8,18 +8,9 @@ public sealed class ListoOrleansOptions
 {
     public const string Section = "Orleans";
 
-    /// <summary>
-    /// The options as configured, defaults where a key is absent. Read before the container exists (they configure
-    /// the silo itself) and checked here by <see cref="ListoOrleansOptionsValidator"/>: a bad value stops start-up
-    /// with one line.
-    /// </summary>
+    /// <summary>The options as configured, read before the container exists because they configure the silo itself (<see cref="ListoOptions.Read{TOptions}"/>).</summary>
     public static ListoOrleansOptions Read(IConfiguration configuration)
-    {
-        var options = configuration.GetSection(Section).Get<ListoOrleansOptions>() ?? new ListoOrleansOptions();
-        return new ListoOrleansOptionsValidator().Validate(null, options) is { Failed: true } invalid
-            ? throw new StartupConfigurationException(invalid.FailureMessage)
-            : options;
-    }
+        => ListoOptions.Read(configuration, Section, new ListoOrleansOptionsValidator());
 
     /// <summary>Silos with the same cluster id (and storage) form one cluster.</summary>
     public string ClusterId { get; set; } = "listo-dev";

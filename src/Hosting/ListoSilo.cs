@@ -1,12 +1,8 @@
 using Listo.Orleans.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Listo.Orleans.Deliveries;
 using Listo.Orleans.Storage;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -17,37 +13,16 @@ namespace Listo.Orleans.Hosting;
 /// <summary>The silo configuration every role uses.</summary>
 public static class ListoSilo
 {
-    /// <summary>Name of the connection string (<c>ConnectionStrings:Listo</c>) that selects durable mode.</summary>
-    public const string ConnectionStringName = "Listo";
-
-    /// <summary>The configuration key of <see cref="ConnectionStringName"/>.</summary>
-    public const string ConnectionStringKey = ListoDatabase.ConnectionStringKey;
-
-    /// <summary>True when no connection string is configured: in-memory state, localhost clustering.</summary>
-    public static bool IsEmbedded(IConfiguration configuration)
-        => string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionStringName));
-
-    /// <summary>
-    /// Fails start-up with one line naming the key when the configuration cannot run in this environment:
-    /// the embedded mode is for Development only.
-    /// </summary>
-    public static void ValidateMode(IConfiguration configuration, IHostEnvironment environment)
-    {
-        if (IsEmbedded(configuration) && !environment.IsDevelopment())
-        {
-            throw new StartupConfigurationException(
-                $"{ConnectionStringKey} is required outside Development (environment '{environment.EnvironmentName}'); " +
-                "the embedded in-memory mode runs only in Development.");
-        }
-    }
-
-    /// <summary>Configures clustering, grain storage and the storage serializer from configuration.</summary>
+    /// <summary>Configures a silo of the cluster: its storage (<see cref="ListoStorage.AddListoStorage"/>, which decides the mode), clustering for that mode, memory bounds, the dashboard.</summary>
     public static ISiloBuilder ConfigureListoSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
+        silo.AddListoStorage(configuration);
+        var mode = StorageMode.Registered(silo.Services);
         var options = ListoOrleansOptions.Read(configuration);
-        if (IsEmbedded(configuration))
+        silo.Services.AddValidatedOptions<ListoOrleansOptions, ListoOrleansOptionsValidator>(ListoOrleansOptions.Section);
+        if (mode.IsEmbedded)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         }
@@ -68,7 +43,7 @@ public static class ListoSilo
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = ListoDatabase.Invariant;
-                o.ConnectionString = DurableConnectionString(configuration);
+                o.ConnectionString = mode.ConnectionString;
             });
         }
 
@@ -83,7 +58,7 @@ public static class ListoSilo
         silo.AddDashboard();
         silo.AddActivityPropagation();
         silo.Services.AddKeyedSingleton<TimeProvider>(global::Orleans.Runtime.TimeProviderNames.Membership, new SiloStartClock());
-        return silo.AddListoStorage(configuration);
+        return silo;
     }
 
     /// <summary>
@@ -97,8 +72,7 @@ public static class ListoSilo
     {
         ArgumentNullException.ThrowIfNull(silo);
         var services = silo.Services;
-        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
+        services.AddValidatedOptions<MemoryOptions, MemoryOptionsValidator>(MemoryOptions.Section);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<MemoryOptions>>((collection, memory) =>
         {
             var m = memory.Value;
@@ -125,8 +99,9 @@ public static class ListoSilo
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
+        var mode = StorageMode.From(configuration);
         var options = ListoOrleansOptions.Read(configuration);
-        if (IsEmbedded(configuration))
+        if (mode.IsEmbedded)
         {
             return client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
         }
@@ -139,102 +114,7 @@ public static class ListoSilo
         return client.UseAdoNetClustering(o =>
         {
             o.Invariant = ListoDatabase.Invariant;
-            o.ConnectionString = DurableConnectionString(configuration);
+            o.ConnectionString = mode.ConnectionString;
         });
     }
-
-    /// <summary>
-    /// The grain storage every Listo grain uses (<see cref="StateNames.Storage"/>), the change feed, the journal's
-    /// writer and the probe readiness asks. Durable mode: the storage engine on PostgreSQL (or Orleans' ADO.NET
-    /// provider with <c>Storage:Provider=adonet</c>, feed and journal rows still through the engine); embedded
-    /// mode: memory, with no serialization. Clustering is configured separately.
-    /// </summary>
-    public static ISiloBuilder AddListoStorage(this ISiloBuilder silo, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(silo);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var services = silo.Services;
-        services.AddSingleton<ListoStorageSerializer>();
-        services.AddSingleton<StorageMetrics>();
-        services.AddOptions<ChangeOptions>().Bind(configuration.GetSection(ChangeOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ChangeOptions>, ChangeOptionsValidator>();
-        if (IsEmbedded(configuration))
-        {
-            services.AddSingleton<IChangeFeed, InMemoryChangeFeed>();
-            services.AddSingleton<InMemoryDeliveryJournal>();
-            services.AddSingleton<IDeliveryRecorder>(sp => sp.GetRequiredService<InMemoryDeliveryJournal>());
-            services.AddSingleton<InMemoryGrainStorage>();
-            services.AddSingleton<IWorkerDirectory>(sp => sp.GetRequiredService<InMemoryGrainStorage>());
-            services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new OutboxAfterWriteStorage(
-                sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>())));
-            services.AddSingleton<IStorageProbe, InMemoryStorageProbe>();
-            return silo;
-        }
-
-        var connectionString = DurableConnectionString(configuration);
-        // Read now, before the container exists, because it chooses what is registered; validated by the same
-        // validator the container runs at start for anything that injects it.
-        var engineOptions = configuration.GetSection(StorageEngineOptions.Section).Get<StorageEngineOptions>() ?? new StorageEngineOptions();
-        var engineValidator = new StorageEngineOptionsValidator();
-        if (engineValidator.Validate(null, engineOptions) is { Failed: true } invalid)
-        {
-            throw new StartupConfigurationException(invalid.FailureMessage);
-        }
-
-        services.AddOptions<StorageEngineOptions>().Bind(configuration.GetSection(StorageEngineOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageEngineOptions>>(engineValidator);
-
-        services.AddListoPostgresStorage(connectionString, engineOptions, sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
-        switch (engineOptions.Provider)
-        {
-            case StorageProviders.Engine:
-                services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new EngineGrainStorage(
-                    sp.GetRequiredService<StorageEngine>(), sp.GetRequiredService<ListoStorageSerializer>())));
-                break;
-            case StorageProviders.AdoNet:
-                // Orleans' provider over the same rows, under a name of its own; "listo" adds the outbox rows after it.
-                silo.AddAdoNetGrainStorage(AdoNetStorageName, o =>
-                {
-                    o.Invariant = ListoDatabase.Invariant;
-                    o.ConnectionString = connectionString;
-                });
-                services.AddOptions<AdoNetGrainStorageOptions>(AdoNetStorageName)
-                    .Configure<ListoStorageSerializer>((o, serializer) => o.GrainStorageSerializer = serializer);
-                services.AddGrainStorage(StateNames.Storage, (sp, _) => Measured(sp, new OutboxAfterWriteStorage(
-                    sp.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>())));
-                break;
-        }
-
-        return silo;
-    }
-
-    /// <summary>The name Orleans' ADO.NET provider is registered under when <c>Storage:Provider=adonet</c>.</summary>
-    public const string AdoNetStorageName = "listo-adonet";
-
-    /// <summary>The configured connection string with the defaults of <see cref="ListoDatabase.Normalize"/>.</summary>
-    public static string DurableConnectionString(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var raw = configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            throw new StartupConfigurationException($"{ConnectionStringKey} is required for durable mode.");
-        }
-
-        try
-        {
-            return ListoDatabase.Normalize(raw, "listo-orleans");
-        }
-        catch (ArgumentException ex)
-        {
-            throw new StartupConfigurationException($"{ConnectionStringKey} is not a valid Npgsql connection string: {ex.Message}");
-        }
-    }
-
-    /// <summary>In durable mode, fails with one line unless the schema this build needs is in place.</summary>
-    public static Task RequireSchemaAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
-        => IsEmbedded(configuration) ? Task.CompletedTask : ListoSchema.RequireCurrentAsync(DurableConnectionString(configuration), cancellationToken);
-
-    /// <summary><paramref name="inner"/> with its writes measured (listo.storage.write.duration).</summary>
-    private static MeasuredGrainStorage Measured(IServiceProvider services, IGrainStorage inner) => new(inner, services.GetRequiredService<StorageMetrics>());
 }

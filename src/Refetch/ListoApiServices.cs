@@ -19,8 +19,8 @@ public static class ListoApiServices
     public static IServiceCollection AddListoRefetch(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ListoApiOptions>().Bind(configuration.GetSection(ListoApiOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ListoApiOptions>, ListoApiOptionsValidator>();
+        services.AddOptions<ListoApiOptions>().BindConfiguration(ListoApiOptions.Section).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ListoApiMetrics>();
         services.TryAddKeyedSingleton<RateLimiter>(PipelineName, (sp, _) => RateLimit(sp.GetRequiredService<IOptions<ListoApiOptions>>().Value.RequestsPerSecond));

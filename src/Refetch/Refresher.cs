@@ -16,57 +16,29 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
     /// <summary>Whether <c>Listo:ApiKey</c> is configured.</summary>
     public bool IsConfigured => options.Value.HasKey;
 
-    public async Task<RefreshResult> RefreshWorkerAsync(string clientId, string workerId, CancellationToken cancellationToken)
-    {
-        var grain = grains.GetWorkerGrain(clientId, workerId);
-        return await RefreshAsync(
-            $"worker '{workerId}' of client '{clientId}'",
-            async () => await grain.GetAsync() is { } held ? (held.Data, held.SelfPath) : null,
-            (body, stamp, path) => ListoResource.TryReadWorker(body, stamp, out var snapshot, out var problem)
-                ? snapshot.ClientId == clientId && snapshot.WorkerId == workerId
-                    ? (() => grain.RefreshAsync(ListoResource.SelfPath(snapshot.Data) is null ? snapshot with { SelfPath = path } : snapshot), null)
-                    : (null, $"Listo answered with worker '{snapshot.WorkerId}' of client '{snapshot.ClientId}', not the one asked for.")
-                : (null, problem),
-            grain.MarkGoneAsync,
-            cancellationToken);
-    }
+    public Task<RefreshResult> RefreshWorkerAsync(string clientId, string workerId, CancellationToken cancellationToken)
+        => RefreshAsync(new WorkerRefreshTarget(grains.GetWorkerGrain(clientId, workerId), clientId, workerId), cancellationToken);
 
-    public async Task<RefreshResult> RefreshClientAsync(string clientId, CancellationToken cancellationToken)
-    {
-        var grain = grains.GetClientGrain(clientId);
-        return await RefreshAsync(
-            $"client '{clientId}'",
-            async () => await grain.GetAsync() is { } held ? (held.Data, held.SelfPath) : null,
-            (body, stamp, path) => ListoResource.TryReadClient(body, stamp, out var snapshot, out var problem)
-                ? snapshot.ClientId == clientId
-                    ? (() => grain.RefreshAsync(ListoResource.SelfPath(snapshot.Data) is null ? snapshot with { SelfPath = path } : snapshot), null)
-                    : (null, $"Listo answered with client '{snapshot.ClientId}', not the one asked for.")
-                : (null, problem),
-            grain.MarkGoneAsync,
-            cancellationToken);
-    }
+    public Task<RefreshResult> RefreshClientAsync(string clientId, CancellationToken cancellationToken)
+        => RefreshAsync(new ClientRefreshTarget(grains.GetClientGrain(clientId), clientId), cancellationToken);
 
-    private async Task<RefreshResult> RefreshAsync(
-        string entity,
-        Func<Task<(JsonText Data, string? SelfPath)?>> held,
-        Func<byte[], EventStamp, string, (Func<Task<RefreshOutcome>>? Apply, string? Problem)> read,
-        Func<EventStamp, Task<RefreshOutcome>> markGone,
-        CancellationToken cancellationToken)
+    private async Task<RefreshResult> RefreshAsync<TSnapshot>(RefreshTarget<TSnapshot> target, CancellationToken cancellationToken)
+        where TSnapshot : class
     {
         if (!IsConfigured)
         {
             return RefreshResult.Of(RefreshStatus.NotConfigured, "Refetching from Listo needs Listo:ApiKey, which is not configured.");
         }
 
-        if (await held() is not { } snapshot)
+        if (await target.HeldAsync() is not { } snapshot)
         {
-            return RefreshResult.Of(RefreshStatus.UnknownEntity, $"No snapshot is known for {entity}.");
+            return RefreshResult.Of(RefreshStatus.UnknownEntity, $"No snapshot is known for {target.Name}.");
         }
 
         // The data's own links.self, or, for a snapshot a refetch brought without one, the path it was fetched from.
         if ((ListoResource.SelfPath(snapshot.Data) ?? (ListoResource.IsApiPath(snapshot.SelfPath) ? snapshot.SelfPath : null)) is not { } path)
         {
-            return RefreshResult.Of(RefreshStatus.NoSelfLink, $"The snapshot of {entity} has no links.self path to refetch it from.");
+            return RefreshResult.Of(RefreshStatus.NoSelfLink, $"The snapshot of {target.Name} has no links.self path to refetch it from.");
         }
 
         // Taken before the request leaves (and before any wait for the rate limit or a retry): Listo's answer reflects
@@ -76,12 +48,11 @@ public sealed class Refresher(IGrainFactory grains, ListoApiClient listo, IOptio
         switch (answer)
         {
             case ListoAnswer.Found found:
-                var (apply, problem) = read(found.Body, stamp, path);
-                return apply is null
-                    ? new RefreshResult(RefreshStatus.UpstreamFailed, null, $"{path}: {problem}", stamp)
-                    : new RefreshResult(RefreshStatus.Done, await apply(), null, stamp);
+                return target.TryRead(found.Body, stamp, path, out var problem)
+                    ? new RefreshResult(RefreshStatus.Done, await target.ApplyAsync(), null, stamp)
+                    : new RefreshResult(RefreshStatus.UpstreamFailed, null, $"{path}: {problem}", stamp);
             case ListoAnswer.NotFound:
-                return new RefreshResult(RefreshStatus.Done, await markGone(stamp), null, stamp);
+                return new RefreshResult(RefreshStatus.Done, await target.MarkGoneAsync(stamp), null, stamp);
             case ListoAnswer.TimedOut timedOut:
                 return new RefreshResult(RefreshStatus.UpstreamTimedOut, null, $"{path}: {timedOut.Detail}", stamp);
             case ListoAnswer.Busy busy:

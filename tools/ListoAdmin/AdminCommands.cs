@@ -44,15 +44,18 @@ internal static class AdminCommands
             }
 
             var builder = Host.CreateApplicationBuilder([.. parseResult.UnmatchedTokens]);
-            if (ListoSilo.IsEmbedded(builder.Configuration))
-            {
-                throw new StartupConfigurationException(
-                    $"{command.Name} needs {ListoSilo.ConnectionStringKey}: it works on a durable cluster's PostgreSQL, and the embedded mode keeps everything in the gateway's memory.");
-            }
-
-            await ListoSilo.RequireSchemaAsync(builder.Configuration, cancellationToken);
+            var mode = StorageMode.From(builder.Configuration);
+            mode.RequireDurable(command.Name);
+            await mode.RequireSchemaAsync(cancellationToken);
             return await run(parseResult, builder, cancellationToken);
         });
+    }
+
+    /// <summary>The durable journal of the configured deployment (the service id a silo of this configuration runs with); no storage engine.</summary>
+    public static PostgresDeliveryJournal Journal(HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return PostgresDeliveryJournal.Create(StorageMode.From(builder.Configuration).ConnectionString, ListoOrleansOptions.Read(builder.Configuration).ServiceId);
     }
 
     /// <summary>An option holding an ISO-8601 instant with an offset; anything else is a parse error naming the option.</summary>

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Listo.Orleans.Deliveries;
-using Listo.Orleans.Hosting;
-using Microsoft.Extensions.Configuration;
+using Listo.Orleans.Storage;
 
 namespace Listo.Orleans.Admin;
 
@@ -14,9 +12,9 @@ internal static class PurgeCommand
         var command = new Command("purge", "Delete journaled deliveries older than the retention, or than --before.") { before };
         AdminCommands.SetAction(command, async (parsed, builder, cancellationToken) =>
         {
-            var retention = builder.Configuration.GetSection(JournalOptions.Section).Get<JournalOptions>() ?? new JournalOptions();
+            var retention = ListoOptions.Read(builder.Configuration, JournalOptions.Section, new JournalOptionsValidator());
             var cutoff = parsed.GetValue(before) ?? DateTimeOffset.UtcNow.AddDays(-retention.RetentionDays);
-            await using var journal = ListoJournal.CreatePostgres(builder.Configuration);
+            await using var journal = AdminCommands.Journal(builder);
             var purged = await journal.PurgeAsync(cutoff, cancellationToken);
             await output.WriteLineAsync($"Purged {purged} deliveries received before {cutoff:O}.");
             return 0;

@@ -90,7 +90,7 @@ internal static class ReconcileCommand
                 $"{checkpointPath} belongs to a reconcile of {(resumed.Scope == "*" ? "every client" : $"client {resumed.Scope}")}: finish it, pass --restart, or name another --checkpoint.");
         }
 
-        await using var keys = PostgresEntityKeys.Create(ListoSilo.DurableConnectionString(builder.Configuration), ListoOrleansOptions.Read(builder.Configuration).ServiceId);
+        await using var keys = PostgresEntityKeys.Create(StorageMode.From(builder.Configuration).ConnectionString, ListoOrleansOptions.Read(builder.Configuration).ServiceId);
         var ranges = PostgresEntityKeys.Ranges(clientId);
         var (range, after) = resumed is null ? (0, "") : (resumed.Range, resumed.After);
         long remaining = 0;

@@ -1,3 +1,4 @@
+using Listo.Orleans.Storage;
 using System.CommandLine;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting;
@@ -59,7 +60,7 @@ internal static class ReplayCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client => client.ConfigureListoClient(builder.Configuration));
         using var host = builder.Build();
-        await using var journal = ListoJournal.CreatePostgres(builder.Configuration);
+        await using var journal = AdminCommands.Journal(builder);
         await host.StartAsync(cancellationToken);
         var pipeline = new DeliveryPipeline(host.Services.GetRequiredService<IClusterClient>(), journal: null);
 

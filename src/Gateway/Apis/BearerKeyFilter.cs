@@ -1,6 +1,5 @@
 using System.Text;
 using Listo.Orleans.Gateway.Configuration;
-using Listo.Orleans.Gateway.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Listo.Orleans.Gateway.Apis;

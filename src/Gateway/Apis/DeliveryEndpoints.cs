@@ -1,8 +1,7 @@
-using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Deliveries;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using Listo.Orleans.Storage;
 
 namespace Listo.Orleans.Gateway.Apis;
 
@@ -21,7 +20,7 @@ internal static class DeliveryEndpoints
 
     private static async Task<Results<Ok<DeliveriesResponse>, ProblemHttpResult>> ListAsync(
         IDeliveryJournal journal,
-        IOptions<JournalOptions> options,
+        StorageMode mode,
         CancellationToken aborted,
         string? outcome = null,
         string? type = null,
@@ -30,7 +29,7 @@ internal static class DeliveryEndpoints
         string? limit = null,
         string? after = null)
     {
-        if (!options.Value.Enabled)
+        if (!mode.JournalEnabled)
         {
             return Disabled();
         }
@@ -62,9 +61,9 @@ internal static class DeliveryEndpoints
     }
 
     private static async Task<Results<Ok<DeliveryDetailResponse>, ProblemHttpResult>> GetAsync(
-        string id, IDeliveryJournal journal, IOptions<JournalOptions> options, CancellationToken aborted)
+        string id, IDeliveryJournal journal, StorageMode mode, CancellationToken aborted)
     {
-        if (!options.Value.Enabled)
+        if (!mode.JournalEnabled)
         {
             return Disabled();
         }

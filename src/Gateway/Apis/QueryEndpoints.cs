@@ -1,5 +1,5 @@
+using Listo.Orleans.Storage;
 using Microsoft.Extensions.Options;
-using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Grains;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -51,6 +51,7 @@ internal static class QueryEndpoints
 
     private static async Task<Results<Ok<ChangesResponse>, ProblemHttpResult>> GetChangesAsync(
         IChangeFeed feed,
+        TimeProvider time,
         CancellationToken aborted,
         string? after = null,
         string? limit = null,
@@ -75,13 +76,13 @@ internal static class QueryEndpoints
         }
 
         var query = new ChangeQuery(after, pageSize, clientId, entityType, path);
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(waitSeconds * (double)TimeProvider.System.TimestampFrequency);
+        var deadline = time.GetTimestamp() + (long)(waitSeconds * (double)time.TimestampFrequency);
         try
         {
             while (true)
             {
                 var page = await feed.ReadAsync(query, aborted);
-                var remaining = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+                var remaining = time.GetElapsedTime(time.GetTimestamp(), deadline);
                 if (page.Changes.Count > 0 || remaining <= TimeSpan.Zero)
                 {
                     return TypedResults.Ok(new ChangesResponse(page.Changes.Select(c => ChangeResponse.From(c.Change, c.Cursor)).ToList(), page.Next));

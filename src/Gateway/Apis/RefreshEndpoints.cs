@@ -1,4 +1,3 @@
-using Listo.Orleans.Gateway.Webhooks;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Refetch;
 

@@ -1,5 +1,5 @@
+using Listo.Orleans.Storage;
 using System.Security.Cryptography;
-using Listo.Orleans.Hosting;
 using Listo.Orleans.Webhooks;
 
 namespace Listo.Orleans.Gateway.Configuration;
@@ -38,9 +38,9 @@ internal static class DevelopmentDefaults
             }
         }
 
-        if (ListoSilo.IsEmbedded(configuration))
+        if (StorageMode.From(configuration).IsEmbedded)
         {
-            output.WriteLine($"WARNING: embedded mode: grain state is in memory and is lost when the process stops (set {ListoSilo.ConnectionStringKey} for PostgreSQL).");
+            output.WriteLine($"WARNING: embedded mode: grain state is in memory and is lost when the process stops (set {StorageMode.ConnectionStringKey} for PostgreSQL).");
         }
     }
 

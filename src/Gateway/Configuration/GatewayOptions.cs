@@ -1,8 +1,8 @@
 namespace Listo.Orleans.Gateway.Configuration;
 
 /// <summary>
-/// The two listeners (<c>Gateway</c> section). Read when Kestrel is configured, before the container exists, and
-/// checked there by <see cref="Hosting.ListenAddress.Parse"/> (a bad address stops start-up with one line).
+/// The two listeners (<c>Gateway</c> section), read when Kestrel is configured, before the container exists
+/// (<see cref="Storage.ListoOptions.Read{TOptions}"/> with <see cref="GatewayOptionsValidator"/>).
 /// </summary>
 public sealed class GatewayOptions
 {

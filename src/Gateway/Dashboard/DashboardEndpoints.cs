@@ -1,4 +1,3 @@
-using Listo.Orleans.Gateway.Webhooks;
 using Orleans.Dashboard;
 
 namespace Listo.Orleans.Gateway.Dashboard;

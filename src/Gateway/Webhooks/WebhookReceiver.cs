@@ -17,16 +17,13 @@ namespace Listo.Orleans.Gateway.Webhooks;
 internal sealed partial class WebhookReceiver(
     WebhookRequestReader reader,
     IOptions<WebhookOptions> options,
-    IOptions<JournalOptions> journalOptions,
-    IDeliveryRecorder journal,
-    IGrainFactory grains,
+    DeliveryPipeline pipeline,
     WebhookMetrics metrics,
     TimeProvider time,
     MemoryPressure memory,
     ILogger<WebhookReceiver> logger)
 {
     private const int RetryAfterSeconds = 5;
-    private readonly DeliveryPipeline _pipeline = new(grains, journalOptions.Value.Enabled ? journal : null);
     private readonly TimeSpan _applyTimeout = TimeSpan.FromSeconds(options.Value.ApplyTimeoutSeconds);
 
     public async Task<Results<Ok<DeliveryAck>, ProblemHttpResult>> ReceiveAsync(HttpContext http)
@@ -50,7 +47,7 @@ internal sealed partial class WebhookReceiver(
         DeliveryResult result;
         try
         {
-            result = await _pipeline.RunAsync(delivery.Body, delivery.Id, receivedAt, _applyTimeout, http.RequestAborted);
+            result = await pipeline.RunAsync(delivery.Body, delivery.Id, receivedAt, _applyTimeout, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -70,7 +67,7 @@ internal sealed partial class WebhookReceiver(
             LogApplyFailed(ex, delivery.Id);
 
             // Best effort and not awaited: the journal shows the failed attempt when storage can still take it.
-            _ = _pipeline.RecordFailureAsync(delivery.Body, delivery.Id, receivedAt, timedOut ? "timeout" : ex.GetType().Name);
+            _ = pipeline.RecordFailureAsync(delivery.Body, delivery.Id, receivedAt, timedOut ? "timeout" : ex.GetType().Name);
             return Unavailable(
                 http,
                 timedOut ? "timeout" : "failure",

@@ -1,7 +1,6 @@
 using Listo.Orleans.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,24 +25,6 @@ public static class ListoOperations
     /// <summary>The Prometheus scrape path.</summary>
     public const string MetricsPath = "/metrics";
 
-    /// <summary>Configuration key: an OTLP endpoint (e.g. <c>http://otel-collector:4317</c>); absent means no export.</summary>
-    public const string OtlpEndpointKey = "Telemetry:OtlpEndpoint";
-
-    /// <summary>Configuration key: seconds a stopping process waits for in-flight requests (default 30).</summary>
-    public const string ShutdownTimeoutKey = "Telemetry:ShutdownTimeoutSeconds";
-
-    /// <summary>
-    /// Configuration key: the share of requests traced (0 to 1, default 0.05) when traces are exported; a request
-    /// that arrives with a sampled trace parent is always traced.
-    /// </summary>
-    public const string TraceSampleRatioKey = "Telemetry:TraceSampleRatio";
-
-    /// <summary>
-    /// Configuration key: seconds a stopping process keeps serving, readiness already 503, before it drains
-    /// (default 0; a few seconds in Kubernetes, where endpoint removal lags the SIGTERM).
-    /// </summary>
-    public const string ShutdownDelayKey = "Telemetry:ShutdownDelaySeconds";
-
     private static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     /// <summary>Adds logging, health, telemetry and the drain to a host of role <paramref name="role"/>.</summary>
@@ -67,21 +48,17 @@ public static class ListoOperations
         // Shutdown: readiness turns 503 at once and the listeners keep serving for the delay; then the web host
         // stops (new connections refused, in-flight deliveries finish), and only then does the silo leave the
         // cluster. The timeout bounds all of it.
-        var drain = configuration.GetValue(ShutdownTimeoutKey, 30);
-        var delay = configuration.GetValue(ShutdownDelayKey, 0);
-        if (drain <= 0 || delay < 0 || delay >= drain)
-        {
-            throw new StartupConfigurationException(
-                $"{ShutdownDelayKey} ({delay}) must be at least 0 and below {ShutdownTimeoutKey} ({drain}).");
-        }
-
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(drain));
-        builder.Services.AddSingleton<IHostedService>(sp => new ShutdownDelay(TimeSpan.FromSeconds(delay), sp.GetRequiredService<ILogger<ShutdownDelay>>()));
+        // Read before the container exists: they choose the exporters and the host's own shutdown timeout.
+        var telemetryOptions = ListoOptions.Read(configuration, ListoTelemetryOptions.Section, new ListoTelemetryOptionsValidator());
+        builder.Services.AddValidatedOptions<ListoTelemetryOptions, ListoTelemetryOptionsValidator>(ListoTelemetryOptions.Section);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(telemetryOptions.ShutdownTimeoutSeconds));
+        builder.Services.AddSingleton<IHostedService>(sp => new ShutdownDelay(
+            TimeSpan.FromSeconds(telemetryOptions.ShutdownDelaySeconds), sp.GetRequiredService<ILogger<ShutdownDelay>>()));
 
         builder.Services.AddListoHealth();
 
         var instance = Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName;
-        var otlp = configuration[OtlpEndpointKey];
+        var otlp = telemetryOptions.OtlpUri;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("listo-orleans-" + role, serviceInstanceId: instance));
         telemetry.WithMetrics(metrics =>
@@ -90,34 +67,23 @@ public static class ListoOperations
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // every scrape is fresh
-            if (!string.IsNullOrWhiteSpace(otlp))
+            if (otlp is not null)
             {
-                metrics.AddOtlpExporter(o => o.Endpoint = OtlpUri(otlp));
+                metrics.AddOtlpExporter(o => o.Endpoint = otlp);
             }
         });
         // Traces only where they go somewhere: with no exporter, recording an activity per request and per grain
         // call cost about 80 µs per delivery for nothing. With one, a share of requests is sampled.
-        if (!string.IsNullOrWhiteSpace(otlp))
+        if (otlp is not null)
         {
-            var ratio = configuration.GetValue(TraceSampleRatioKey, 0.05);
-            if (ratio is < 0 or > 1)
-            {
-                throw new StartupConfigurationException($"{TraceSampleRatioKey} must be from 0 to 1, got {ratio}.");
-            }
-
             telemetry.WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetryOptions.TraceSampleRatio)))
                 .AddSource(OrleansActivitySources)
                 .AddAspNetCoreInstrumentation()
-                .AddOtlpExporter(o => o.Endpoint = OtlpUri(otlp)));
+                .AddOtlpExporter(o => o.Endpoint = otlp));
         }
     }
 
     /// <summary>Maps <c>/health/*</c> and <c>/metrics</c>; returns the metrics endpoint, internal in every role.</summary>
     public static IEndpointConventionBuilder MapListoMetrics(this IEndpointRouteBuilder app) => app.MapPrometheusScrapingEndpoint(MetricsPath);
-
-    private static Uri OtlpUri(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new StartupConfigurationException($"{OtlpEndpointKey} must be an http(s) URL, got '{value}'.");
 }

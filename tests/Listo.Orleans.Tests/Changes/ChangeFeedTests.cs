@@ -7,6 +7,7 @@ using Listo.Orleans.Tests.Support;
 namespace Listo.Orleans.Tests.Changes;
 
 /// <summary>Per-worker history and the change feed over the real gateway (embedded mode).</summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class ChangeFeedTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     [Fact]

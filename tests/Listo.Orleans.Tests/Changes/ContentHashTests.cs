@@ -1,3 +1,4 @@
+using Listo.Orleans.Tests.Support;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Listo.Orleans.Grains;
@@ -8,6 +9,7 @@ namespace Listo.Orleans.Tests.Changes;
 /// The streaming fingerprint against the diff it stands in front of: same canonical content gives the same
 /// fingerprint, and any content the diff reports as changed gives another one.
 /// </summary>
+[Trait(Category.Key, Category.Unit)]
 public sealed class ContentHashTests
 {
     private static readonly Gen<JsonNode?> Leaf = Gen.OneOf(

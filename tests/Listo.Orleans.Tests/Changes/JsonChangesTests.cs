@@ -1,7 +1,9 @@
+using Listo.Orleans.Tests.Support;
 using Listo.Orleans.Grains;
 
 namespace Listo.Orleans.Tests.Changes;
 
+[Trait(Category.Key, Category.Unit)]
 public sealed class JsonChangesTests
 {
     private const string Before = """

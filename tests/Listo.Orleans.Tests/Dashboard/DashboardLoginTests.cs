@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Listo.Orleans.Tests.Dashboard;
 
 /// <summary>The Orleans dashboard behind HTTP Basic from Dashboard:Users, on the real gateway over sockets.</summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class DashboardLoginTests(DashboardLoginTests.Fixture gateway) : IClassFixture<DashboardLoginTests.Fixture>
 {
     private const string RefusedLine = "Refused a dashboard login";

@@ -5,6 +5,7 @@ using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Deliveries;
 
+[Trait(Category.Key, Category.Unit)]
 public sealed class ListoEnvelopeTests
 {
     [Fact]

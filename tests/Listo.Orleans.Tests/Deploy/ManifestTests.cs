@@ -15,6 +15,7 @@ namespace Listo.Orleans.Tests.Deploy;
 /// deploy/k8s, rendered by kubectl's kustomize as an operator would, checked against the Kubernetes API and
 /// against the code it deploys: what the manifests say must be what the processes do.
 /// </summary>
+[Trait(Category.Key, Category.Manifests)]
 public sealed partial class ManifestTests
 {
     private static readonly string[] Kustomizations = ["base", "overlays/example"];
@@ -49,7 +50,7 @@ public sealed partial class ManifestTests
             Assert.Equal(ListoHealth.LivePath, container.LivenessProbe.HttpGet.Path);
             Assert.Equal(ListoHealth.ReadyPath, container.ReadinessProbe.HttpGet.Path);
 
-            var internalKey = container.Name == "gateway" ? "Gateway:InternalUrl" : ListenAddress.SiloInternalUrlKey;
+            var internalKey = container.Name == "gateway" ? "Gateway:InternalUrl" : "Silo:InternalUrl";
             var internalPort = ListenAddress.Parse(internalKey, EnvValue(container, internalKey)).Port;
             foreach (var probe in new[] { container.StartupProbe, container.LivenessProbe, container.ReadinessProbe })
             {
@@ -178,8 +179,8 @@ public sealed partial class ManifestTests
     {
         var objects = await RenderAsync("base");
         var config = objects.OfType<V1ConfigMap>().Single().Data;
-        var delay = int.Parse(config[EnvironmentName(ListoOperations.ShutdownDelayKey)], System.Globalization.CultureInfo.InvariantCulture);
-        var drain = int.Parse(config[EnvironmentName(ListoOperations.ShutdownTimeoutKey)], System.Globalization.CultureInfo.InvariantCulture);
+        var delay = int.Parse(config[EnvironmentName("Telemetry:ShutdownDelaySeconds")], System.Globalization.CultureInfo.InvariantCulture);
+        var drain = int.Parse(config[EnvironmentName("Telemetry:ShutdownTimeoutSeconds")], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(delay, 1, drain - 1);
         foreach (var deployment in objects.OfType<V1Deployment>())
         {
@@ -243,7 +244,7 @@ public sealed partial class ManifestTests
     private static HashSet<string> ConfigurationKeys()
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in new[] { typeof(GatewayApp).Assembly, typeof(ListoSilo).Assembly, typeof(Refetch.ListoApiOptions).Assembly }.SelectMany(a => a.GetTypes()))
+        foreach (var type in new[] { typeof(GatewayApp).Assembly, typeof(ListoSilo).Assembly, typeof(global::Listo.Orleans.Storage.StorageMode).Assembly, typeof(Refetch.ListoApiOptions).Assembly }.SelectMany(a => a.GetTypes()))
         {
             if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } section)
             {

@@ -8,6 +8,7 @@ namespace Listo.Orleans.Tests.Deploy;
 /// deploy/k8s/monitoring against the code: every metric a PrometheusRule expression or a Grafana panel names is on a
 /// real durable gateway's /metrics after a few deliveries, so no alert can watch a metric that is never emitted.
 /// </summary>
+[Trait(Category.Key, Category.Process)]
 public sealed partial class MonitoringTests
 {
     private static readonly string Monitoring = Path.Combine(Repository.Root, "deploy", "k8s", "monitoring");

@@ -12,6 +12,7 @@ namespace Listo.Orleans.Tests.Deploy;
 /// on loopback ports and this machine's PostgreSQL. The gateway and the silo must become ready and take a signed
 /// delivery; the admin must run each of its Job templates' commands against that cluster.
 /// </summary>
+[Trait(Category.Key, Category.Process)]
 [Collection(Name)]
 public sealed class PublishedImageTests
 {

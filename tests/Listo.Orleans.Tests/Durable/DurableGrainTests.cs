@@ -1,6 +1,6 @@
+using Listo.Orleans.Storage;
 using System.Text.Json;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting;
 using Listo.Orleans.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +21,7 @@ public sealed class DurableClusterFixture : IAsyncLifetime
     {
         ConnectionString = await PostgresServer.CreateMigratedDatabaseAsync("grains");
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [ListoSilo.ConnectionStringKey] = ConnectionString })
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageMode.ConnectionStringKey] = ConnectionString })
             .Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration));
@@ -32,6 +32,7 @@ public sealed class DurableClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
 
+[Trait(Category.Key, Category.Postgres)]
 public sealed class DurableGrainTests(DurableClusterFixture fixture) : IClassFixture<DurableClusterFixture>
 {
     private IGrainFactory Grains => fixture.Cluster.Client;

@@ -4,6 +4,7 @@ using Listo.Orleans.Tests.Support;
 namespace Listo.Orleans.Tests.Durable;
 
 /// <summary>The durable gateway executable when a storage engine flush fails as a whole.</summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class FailedFlushTests
 {
     [Fact]

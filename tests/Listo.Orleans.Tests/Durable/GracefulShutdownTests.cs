@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Listo.Orleans.Tests.Durable;
 
 /// <summary>What Kubernetes does to a pod on a rolling update: SIGTERM, then SIGKILL after the grace period.</summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
     [Fact]

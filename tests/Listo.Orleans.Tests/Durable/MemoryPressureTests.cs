@@ -12,6 +12,7 @@ namespace Listo.Orleans.Tests.Durable;
 /// run, so that only the memory bounds stand between it and an OutOfMemoryException: activation shedding, and 503
 /// with Retry-After while the heap is near its limit.
 /// </summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class MemoryPressureTests(ITestOutputHelper output)
 {
     private const int Workers = 24_000;

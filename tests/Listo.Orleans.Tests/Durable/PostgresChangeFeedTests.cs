@@ -6,6 +6,7 @@ using Npgsql;
 namespace Listo.Orleans.Tests.Durable;
 
 /// <summary>The feed's table on a real PostgreSQL: idempotent appends and a cursor no later commit can pass.</summary>
+[Trait(Category.Key, Category.Postgres)]
 public sealed class PostgresChangeFeedTests
 {
     [Fact]

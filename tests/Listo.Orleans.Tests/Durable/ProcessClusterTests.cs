@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Listo.Orleans.Tests.Durable;
 
 /// <summary>The real executables as separate processes, clustered through PostgreSQL.</summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class ProcessClusterTests(ITestOutputHelper output)
 {
     [Fact]

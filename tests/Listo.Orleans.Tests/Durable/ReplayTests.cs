@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Listo.Orleans.Tests.Durable;
 
 /// <summary><c>replay</c>, run as the real Silo executable against a running durable cluster.</summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class ReplayTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);

@@ -4,6 +4,7 @@ using Npgsql;
 
 namespace Listo.Orleans.Tests.Durable;
 
+[Trait(Category.Key, Category.Process)]
 public sealed class SchemaTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Listo.Orleans.Tests.Support;
 namespace Listo.Orleans.Tests.Durable;
 
 /// <summary>Outside Development a missing required key stops the real executable with one line naming it.</summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class StartupTests
 {
     [Theory]

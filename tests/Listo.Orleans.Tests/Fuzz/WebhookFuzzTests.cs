@@ -16,6 +16,7 @@ namespace Listo.Orleans.Tests.Fuzz;
 /// by CsCheck: a failure prints the seed, and <c>CsCheck_Seed=&lt;seed&gt;</c> replays it. <c>LISTO_FUZZ_CASES</c>
 /// sets the count (default 5000).
 /// </summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class WebhookFuzzTests(GatewayFixture gateway, ITestOutputHelper output) : IClassFixture<GatewayFixture>
 {
     private enum Kind { Valid, MutatedBody, WrongType, OddId, DeepNesting, InvalidUtf8, Header, Framing }

@@ -3,6 +3,7 @@ using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Grains;
 
+[Trait(Category.Key, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class WorkerGrainTests(ClusterFixture fixture)
 {

@@ -1,8 +1,10 @@
+using Listo.Orleans.Tests.Support;
 using Listo.Orleans.Storage;
 using Npgsql;
 
 namespace Listo.Orleans.Tests.Hosting;
 
+[Trait(Category.Key, Category.Unit)]
 public sealed class ConnectionDefaultsTests
 {
     [Fact]

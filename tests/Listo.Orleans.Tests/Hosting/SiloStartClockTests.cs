@@ -1,3 +1,4 @@
+using Listo.Orleans.Tests.Support;
 using Listo.Orleans.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,7 @@ namespace Listo.Orleans.Tests.Hosting;
 /// timestamp. With the membership clock a silo is built with, that reads as the time since the silo was built,
 /// below the warning's threshold, not as the machine's uptime (the false "has not completed for 00:17:45" warning).
 /// </summary>
+[Trait(Category.Key, Category.Unit)]
 public sealed class SiloStartClockTests
 {
     [Fact]

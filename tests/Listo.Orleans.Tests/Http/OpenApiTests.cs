@@ -6,6 +6,7 @@ using Listo.Orleans.Tests.Support;
 namespace Listo.Orleans.Tests.Http;
 
 /// <summary>/openapi/v1.json: served on the internal listener, complete for /v1, and equal to the committed copy.</summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class OpenApiTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     private static readonly string Committed = Path.Combine(Repository.Root, "docs", "openapi-v1.json");

@@ -12,6 +12,7 @@ namespace Listo.Orleans.Tests.Http;
 /// Meters are process-wide: another gateway running in this test process at the same time would add to the
 /// counters read here, so this collection runs alone.
 /// </remarks>
+[Trait(Category.Key, Category.Cluster)]
 [Collection(Name)]
 public sealed partial class OperationsTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {

@@ -5,6 +5,7 @@ using Listo.Orleans.Tests.Support;
 namespace Listo.Orleans.Tests.Http;
 
 /// <summary>Each /v1 route, the bearer keys, the listener split and health, against the real gateway.</summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class QueryApiTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     [Fact]

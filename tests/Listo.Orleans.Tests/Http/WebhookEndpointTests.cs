@@ -9,6 +9,7 @@ using Listo.Orleans.Webhooks;
 namespace Listo.Orleans.Tests.Http;
 
 /// <summary>Every row of API.md's status table, against the real gateway over loopback sockets.</summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class WebhookEndpointTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     [Fact]

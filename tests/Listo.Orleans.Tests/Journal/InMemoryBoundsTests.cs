@@ -1,10 +1,12 @@
+using Listo.Orleans.Tests.Support;
+using Listo.Orleans.Storage;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Deliveries;
 using Microsoft.Extensions.Options;
 
 namespace Listo.Orleans.Tests.Journal;
 
 /// <summary>Embedded mode's journal and change feed keep the newest N, so a long-running process stays flat.</summary>
+[Trait(Category.Key, Category.Unit)]
 public sealed class InMemoryBoundsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

@@ -5,6 +5,7 @@ using Listo.Orleans.Tests.Support;
 namespace Listo.Orleans.Tests.Journal;
 
 /// <summary>The delivery journal over the real gateway (embedded mode): what is kept, and GET /v1/deliveries.</summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class JournalEndpointTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {
     [Fact]

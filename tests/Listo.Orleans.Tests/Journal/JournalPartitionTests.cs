@@ -1,5 +1,4 @@
 using System.Text;
-using Listo.Orleans.Deliveries;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
@@ -8,6 +7,7 @@ using Npgsql;
 namespace Listo.Orleans.Tests.Journal;
 
 /// <summary>The journal partitioned by UTC day of receipt (schema 0007), on a real PostgreSQL.</summary>
+[Trait(Category.Key, Category.Postgres)]
 public sealed class JournalPartitionTests
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);

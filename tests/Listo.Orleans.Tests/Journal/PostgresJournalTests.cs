@@ -1,6 +1,5 @@
 using System.Text;
 using Listo.Orleans.Grains;
-using Listo.Orleans.Deliveries;
 using Listo.Orleans.Storage;
 using Listo.Orleans.Tests.Support;
 using Npgsql;
@@ -8,6 +7,7 @@ using Npgsql;
 namespace Listo.Orleans.Tests.Journal;
 
 /// <summary>The journal in a real PostgreSQL: group commit, the outcome rule, listing and purge.</summary>
+[Trait(Category.Key, Category.Postgres)]
 public sealed class PostgresJournalTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);

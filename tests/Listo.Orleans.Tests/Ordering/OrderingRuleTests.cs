@@ -3,6 +3,7 @@ using Listo.Orleans.Tests.Support;
 
 namespace Listo.Orleans.Tests.Ordering;
 
+[Trait(Category.Key, Category.Unit)]
 public sealed class OrderingRuleTests
 {
     [Theory]

@@ -10,6 +10,7 @@ namespace Listo.Orleans.Tests.Refetching;
 /// loopback socket. The gateway first receives every entity as a signed delivery (an hour ago); then the fake changes
 /// some and deletes some without a delivery, as if those deliveries were lost in an outage.
 /// </summary>
+[Trait(Category.Key, Category.Process)]
 public sealed class ReconcileTests(ITestOutputHelper output)
 {
     private const string ApiKey = "listo-reconcile-test-key-81c2";

@@ -7,6 +7,7 @@ namespace Listo.Orleans.Tests.Refetching;
 /// A refetch at the grains: stamped with its request's send instant (<see cref="RefetchStamp.At"/>), applied by the
 /// ordering rule. Listo events below occur at Base + 10, 20 and 40 s; the refetch is sent at Base + 30 s.
 /// </summary>
+[Trait(Category.Key, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class RefetchGrainTests(ClusterFixture fixture)
 {

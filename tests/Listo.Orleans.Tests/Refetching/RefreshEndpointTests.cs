@@ -11,6 +11,7 @@ namespace Listo.Orleans.Tests.Refetching;
 /// <c>POST …/refresh</c> through the real gateway against the fake Listo over sockets. Deliveries occur in May 2026;
 /// a refetch is stamped now, so it is newer than all of them. Tests in this class share the fake and run one by one.
 /// </summary>
+[Trait(Category.Key, Category.Cluster)]
 public sealed class RefreshEndpointTests(RefetchGatewayFixture gateway) : IClassFixture<RefetchGatewayFixture>
 {
     private readonly FakeListoServer _listo = gateway.Listo;

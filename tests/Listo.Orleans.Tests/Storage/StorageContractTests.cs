@@ -9,6 +9,7 @@ namespace Listo.Orleans.Tests.Storage;
 /// One contract for both grain storages over the same schema: the storage engine (default) and Orleans' ADO.NET
 /// provider (<c>Storage:Provider=adonet</c>). Each runs in a real silo on a real PostgreSQL database.
 /// </summary>
+[Trait(Category.Key, Category.Postgres)]
 public sealed class StorageContractTests
 {
     public static TheoryData<string> Providers => new() { StorageProviders.Engine, StorageProviders.AdoNet };
@@ -135,6 +136,50 @@ public sealed class StorageContractTests
         Assert.Equal("applied", await ScalarAsync<string>(host, "SELECT outcome FROM listo_deliveries WHERE id = 'e2'"));
     }
 
+    /// <summary>
+    /// A worker's line in its client's list rides with its state write (in the engine's transaction, or right after
+    /// Orleans' provider's write), a write without one keeps it, and a row written before schema 0008 gets its line
+    /// from the migration: the directory reads the column, never the state's JSON.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task AWorkersLine_RidesWithItsWrite_IsKeptByAWriteWithoutOne_AndIsBackfilledByTheMigration(string provider)
+    {
+        await using var host = await StartAsync(provider);
+        var (client, worker) = (ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr"));
+        var id = GrainId.Create("worker", GrainKeys.Worker(client, worker));
+        var first = ListoEvents.Snapshot(client, worker, "lglsowpf_line1", "line1", 1, "City one");
+        var state = new GrainState<WorkerState>(Carrying(new WorkerState { Snapshot = first, RecentEventIds = ["line1"] }, new Outbox(null, null, null, first.ToSummary())));
+        await host.Storage.WriteStateAsync(StateNames.Worker, id, state);
+        Assert.Equal(first.ToSummary(), Assert.Single(await host.Directory.ListAsync(client)));
+
+        state.State = new WorkerState { Snapshot = first with { GoneAt = ListoEvents.At(2) }, RecentEventIds = ["line1"] };
+        await host.Storage.WriteStateAsync(StateNames.Worker, id, state);
+        Assert.Equal(first.ToSummary(), Assert.Single(await host.Directory.ListAsync(client)));
+
+        var second = ListoEvents.Snapshot(client, worker, "lglsowpf_line1", "line2", 3, "City two");
+        state.State = Carrying(new WorkerState { Snapshot = second, RecentEventIds = ["line1", "line2"] }, new Outbox(null, null, null, second.ToSummary()));
+        await host.Storage.WriteStateAsync(StateNames.Worker, id, state);
+        Assert.Equal(second.ToSummary(), Assert.Single(await host.Directory.ListAsync(client)));
+        Assert.Empty(await host.Directory.ListAsync(ListoEvents.NewId("lglsocli")));
+
+        await ExecuteAsync(host, $"UPDATE listo_grain_state SET listing = NULL WHERE grain_key = '{id.Key}'");
+        Assert.Empty(await host.Directory.ListAsync(client));
+        await ExecuteAsync(host, Migration("0008_worker_listing"));
+        Assert.Equal(second.ToSummary(), Assert.Single(await host.Directory.ListAsync(client)));
+    }
+
+    private static WorkerState Carrying(WorkerState state, Outbox rows)
+    {
+        state.Carry(rows);
+        return state;
+    }
+
+    private static string Migration(string name)
+    {
+        using var stream = typeof(ListoSchema).Assembly.GetManifestResourceStream($"Listo.Orleans.Schema.{name}.sql")!;
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     [Theory]
     [InlineData(StorageProviders.Engine, StorageProviders.AdoNet)]
     [InlineData(StorageProviders.AdoNet, StorageProviders.Engine)]
@@ -162,12 +207,16 @@ public sealed class StorageContractTests
 
     internal static GrainId NewGrain() => GrainId.Create("worker", GrainKeys.Worker(ListoEvents.NewId("lglsocli"), ListoEvents.NewId("lglsowpr")));
 
-    internal static WorkerState State(string eventId, int atSeconds, Outbox? outbox = null) => new()
+    internal static WorkerState State(string eventId, int atSeconds, Outbox? outbox = null)
     {
-        Snapshot = ListoEvents.Snapshot("lglsocli_contract1", "lglsowpr_contract1", "lglsowpf_contract1", eventId, atSeconds, "City " + eventId),
-        RecentEventIds = DeliveryRule.Remember(atSeconds > 1 ? ["e1"] : [], eventId),
-        Outbox = outbox,
-    };
+        var state = new WorkerState
+        {
+            Snapshot = ListoEvents.Snapshot("lglsocli_contract1", "lglsowpr_contract1", "lglsowpf_contract1", eventId, atSeconds, "City " + eventId),
+            RecentEventIds = DeliveryRule.Remember(atSeconds > 1 ? ["e1"] : [], eventId),
+        };
+        state.Carry(outbox);
+        return state;
+    }
 
     internal static EntityChange Change(GrainId id, string eventId)
         => new(EntityTypes.Worker, id.Key.ToString()!, "c", "w", "p", eventId, ListoEvents.At(2), [new FieldChange("address.city", "\"a\"", "\"b\"")]);

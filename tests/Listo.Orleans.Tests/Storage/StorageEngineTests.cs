@@ -7,6 +7,7 @@ using static Listo.Orleans.Tests.Storage.StorageContractTests;
 namespace Listo.Orleans.Tests.Storage;
 
 /// <summary>What only the storage engine promises: many grains in one flush, and what a conflict or failure in it does.</summary>
+[Trait(Category.Key, Category.Postgres)]
 public sealed class StorageEngineTests
 {
     [Fact]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Listo.Orleans.Hosting;
 using Listo.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +10,7 @@ namespace Listo.Orleans.Tests.Storage;
 
 /// <summary>
 /// A real silo on a real PostgreSQL database with the production storage registration
-/// (<see cref="ListoSilo.AddListoStorage"/>) for one <c>Storage:Provider</c>, and its grain storage, called directly.
+/// (<see cref="ListoStorage.AddListoStorage"/>) for one <c>Storage:Provider</c>, and its grain storage, called directly.
 /// </summary>
 public sealed class StorageHost : IAsyncDisposable
 {
@@ -31,6 +30,9 @@ public sealed class StorageHost : IAsyncDisposable
 
     public IGrainStorage Storage { get; }
 
+    /// <summary>The silo's worker directory (a client's workers, from the <c>listing</c> column).</summary>
+    public global::Listo.Orleans.Grains.IWorkerDirectory Directory => _host.Services.GetRequiredService<global::Listo.Orleans.Grains.IWorkerDirectory>();
+
     /// <summary>The silo's storage engine (the engine provider uses it for state; both use it for feed and journal rows).</summary>
     public StorageEngine Engine => _host.Services.GetRequiredService<StorageEngine>();
 
@@ -38,7 +40,7 @@ public sealed class StorageHost : IAsyncDisposable
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [ListoSilo.ConnectionStringKey] = connectionString,
+            [StorageMode.ConnectionStringKey] = connectionString,
             ["Storage:Provider"] = provider,
         }).Build();
         var builder = Host.CreateApplicationBuilder();

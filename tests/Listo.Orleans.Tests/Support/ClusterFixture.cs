@@ -1,5 +1,4 @@
 using Listo.Orleans.Grains;
-using Listo.Orleans.Hosting;
 using Listo.Orleans.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +14,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>One change feed for both silos, as PostgreSQL is one in durable mode.</summary>
     public InMemoryChangeFeed Feed { get; } = new();
 
-    /// <summary>One grain storage for both silos, so either reads what the other wrote (a client's workers, say).</summary>
+    /// <summary>One grain storage for both silos, so either reads what the other wrote.</summary>
     public InMemoryGrainStorage Storage { get; } = new();
+
+    /// <summary>One worker directory for both silos, as the rows are one in durable mode (a client's workers).</summary>
+    public InMemoryWorkerDirectory Directory { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -26,7 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         var configuration = new ConfigurationBuilder().Build();
-        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults).Services.AddSingleton<IChangeFeed>(Feed).AddSingleton(Storage));
+        builder.ConfigureSilo((_, silo) => silo.AddListoStorage(configuration).AddStorageFaults(Faults).Services.AddSingleton<IChangeFeed>(Feed).AddSingleton(Storage).AddSingleton(Directory));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

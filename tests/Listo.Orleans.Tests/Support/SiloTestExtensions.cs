@@ -14,7 +14,8 @@ internal static class SiloTestExtensions
         // Measured outermost, as the silo's own registration does, so a failed write counts as an error.
         silo.Services.AddGrainStorage(StateNames.Storage, (sp, name) => new MeasuredGrainStorage(
             new FaultInjectingStorage(
-                new OutboxAfterWriteStorage(sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>()),
+                new OutboxAfterWriteStorage(
+                    sp.GetRequiredService<InMemoryGrainStorage>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<IDeliveryRecorder>(), sp.GetRequiredService<IWorkerListings>()),
                 sp.GetRequiredService<StorageFaults>()),
             sp.GetRequiredService<StorageMetrics>()));
         silo.AddIncomingGrainCallFilter(new ArrivalFilter(faults));

@@ -1,5 +1,5 @@
+using Listo.Orleans.Grains;
 using System.Collections.Concurrent;
-using Orleans.Storage;
 
 namespace Listo.Orleans.Tests.Support;
 
@@ -95,7 +95,7 @@ public sealed class StorageFaults
 }
 
 /// <summary>The real memory storage, with writes that fail on demand as a database outage would.</summary>
-internal sealed class FaultInjectingStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
+internal sealed class FaultInjectingStorage(IOutboxGrainStorage inner, StorageFaults faults) : IOutboxGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 

@@ -1,8 +1,10 @@
+using Listo.Orleans.Tests.Support;
 using System.Text;
 using Listo.Orleans.Webhooks;
 
 namespace Listo.Orleans.Tests.Verification;
 
+[Trait(Category.Key, Category.Unit)]
 public sealed class WebhookVerifierTests
 {
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

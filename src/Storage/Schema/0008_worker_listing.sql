@@ -1,0 +1,15 @@
+-- Lock: ACCESS EXCLUSIVE on listo_grain_state for an instant (a nullable column without a default: no rewrite), then
+--   row locks while each worker row gets its line: writes to other rows go on, but on a large table the UPDATE takes
+--   as long as a rewrite of the worker rows (about a minute per million on a small instance); run it off-peak.
+-- A worker's line in its client's worker list, written by storage with the worker's state (the storage engine in the
+-- same statement, Orleans' ADO.NET provider right after it): GET /v1/clients/{c}/workers reads this column, never
+-- the grain state's JSON. Rows written before this migration get their line from the snapshot they hold, once.
+ALTER TABLE listo_grain_state ADD COLUMN IF NOT EXISTS listing text;
+
+UPDATE listo_grain_state
+   SET listing = jsonb_build_object(
+           'workerId', payload->'snapshot'->>'workerId',
+           'workerProfileId', payload->'snapshot'->>'workerProfileId',
+           'fullName', payload->'snapshot'->'fullName',
+           'stamp', payload->'snapshot'->'stamp')::text
+ WHERE state_name = 'worker' AND listing IS NULL AND json_typeof(payload->'snapshot') = 'object';
