@@ -1,6 +1,6 @@
 -- Lock: ACCESS EXCLUSIVE on listo_grain_state for an instant (a nullable column without a default: no rewrite), then
---   row locks while each worker row gets its line: writes to other rows go on, but on a large table the UPDATE takes
---   as long as a rewrite of the worker rows (about a minute per million on a small instance); run it off-peak.
+--   a row lock on every worker row until the UPDATE commits: deliveries to existing workers wait meanwhile (new
+--   workers, persons and clients go on); on a large table that is about a minute per million workers: off-peak.
 -- A worker's line in its client's worker list, written by storage with the worker's state (the storage engine in the
 -- same statement, Orleans' ADO.NET provider right after it): GET /v1/clients/{c}/workers reads this column, never
 -- the grain state's JSON. Rows written before this migration get their line from the snapshot they hold, once.
