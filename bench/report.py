@@ -32,6 +32,14 @@ for stream in streams:
                         ("bytes allocated", "allocatedBytesPerDelivery", "{:.0f}"), ("GC pause µs", "gcPauseUsPerDelivery", "{:.1f}"),
                         ("storage flush rows (per flush)", "flushRowsPerFlush", "{:.1f}")]:
         lines.append(f"| {label} | " + " | ".join(fmt((c[s] or {}).get(k), f) for s in ("baseline", "listo-durable", "listo-durable-half-rate", "listo-embedded")) + " |")
+    # Machine time per delivery (issue 23): server CPU plus PostgreSQL CPU, whatever core either ran on; efficiency is
+    # the baseline's machine time over each system's (above 1: a delivery costs the machine less than the baseline's).
+    keys = ("baseline", "listo-durable", "listo-durable-half-rate", "listo-embedded")
+    machine = {s: None if not c[s] else (c[s].get("serverCpuUsPerDelivery") or 0) + (c[s].get("postgresCpuUsPerDelivery") or 0) for s in keys}
+    lines.append("| machine time µs (server + PostgreSQL) | " + " | ".join(fmt(machine[s]) for s in keys) + " |")
+    lines.append("| efficiency vs the baseline (its machine time / this one's) | " + " | ".join(
+        fmt(machine["baseline"] / machine[s], "{:.2f}x") if machine[s] and machine["baseline"] else "" for s in keys) + " |")
+    summary.setdefault("machineTimeUsPerDelivery", {})[stream] = machine
     checks = [x for x in (base, durable, half, embedded) if x]
     lines.append("final state: " + ", ".join(f"{x['name']} {x['workersChecked'] - x['mismatches']}/{x['workersChecked']} workers, {x['errors']} errors" for x in checks))
     ok = ok and all(x["mismatches"] == 0 and x["errors"] == 0 for x in checks)

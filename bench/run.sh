@@ -7,7 +7,8 @@
 # For each stream: the load generator against a bare endpoint (its own ceiling), the baseline, Listo durable at
 # full speed and open loop at half its peak, Listo embedded. Each measured phase runs at least BENCH_SECONDS (30)
 # after a warm-up, and prints what a delivery cost: server CPU, PostgreSQL CPU, commits, WAL bytes, bytes
-# allocated, GC pause, storage flush size. Writes bench/results/<UTC time>/ and bench/results/latest.json.
+# allocated, GC pause, storage flush size, and machine time per delivery (server + PostgreSQL CPU) with each
+# system's efficiency against the baseline's. Writes bench/results/<UTC time>/ and bench/results/latest.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
