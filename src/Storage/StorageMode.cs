@@ -16,7 +16,7 @@ public sealed class StorageMode
     public const string ConnectionStringName = "Listo";
 
     /// <summary>The configuration key of the connection string (<c>ConnectionStrings__Listo</c> in the environment).</summary>
-    public const string ConnectionStringKey = "ConnectionStrings:Listo";
+    public const string ConnectionStringKey = ListoDatabase.ConnectionStringKey;
 
     private readonly string? _connectionString;
 

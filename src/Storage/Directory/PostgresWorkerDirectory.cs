@@ -15,7 +15,7 @@ public sealed class PostgresWorkerDirectory(NpgsqlDataSource dataSource, string 
     {
         var from = GrainKeys.Worker(clientId, "");
         await using var command = dataSource.CreateCommand("""
-            SELECT listing FROM listo_grain_state
+            SELECT substr(grain_key, $5), listing FROM listo_grain_state
              WHERE service_id = $1 AND state_name = $2 AND grain_id_n0 = 0 AND grain_id_n1 = 0
                AND grain_key >= $3 AND grain_key < $4 AND listing IS NOT NULL
              ORDER BY grain_key
@@ -24,11 +24,12 @@ public sealed class PostgresWorkerDirectory(NpgsqlDataSource dataSource, string 
         command.Parameters.Add(new NpgsqlParameter { Value = StateNames.Worker });
         command.Parameters.Add(new NpgsqlParameter { Value = from });
         command.Parameters.Add(new NpgsqlParameter { Value = KeyOrder.Successor(from) });
+        command.Parameters.Add(new NpgsqlParameter { Value = from.Length + 1 });
         var workers = new List<WorkerSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            workers.Add(WorkerListingJson.Read(reader.GetString(0)));
+            workers.Add(WorkerListingJson.Read(reader.GetString(0), reader.GetString(1)));
         }
 
         return workers;
