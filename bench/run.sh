@@ -41,14 +41,6 @@ wait_http() { # url pid [any: any HTTP answer will do, e.g. a 401]
   echo "not ready: $1" >&2; return 1
 }
 
-stream_args() { # the shape of each stream
-  case $1 in
-    steady) echo "--clients 20 --versions 3 --duplicates 0.1 --stale 0.1" ;;
-    # Most deliveries are a worker's first: 200 clients, one version per worker, Listo-style retries.
-    onboarding) echo "--clients 200 --versions 1 --duplicates 0.2 --stale 0.1" ;;
-  esac
-}
-
 # phase NAME INGRESS READS DB(or -) METRICS(or -) PID [extra loadgen args]: warm-up, then a measured run sized to last
 # at least SECONDS_MIN (sized at three times the warm-up's rate, which is well below the warm peak), with cost snapshots around its ingest.
 phase() {

@@ -31,12 +31,19 @@ internal sealed class Options
     /// <summary>Emit version by version across people instead of person by person (a population known early).</summary>
     public bool Interleave { get; set; }
 
+    /// <summary>Generate the workload, then wait until this URL answers 2xx before sending (a server starting up).</summary>
+    public Uri? StartWhen { get; set; }
+
+    /// <summary>Report every second of the schedule: its acks, errors and p99 ack, each delivery in the second it was due.</summary>
+    public bool Windows { get; set; }
+
     public const string Usage = """
         listo-loadgen --name N --ingress URL --reads URL --secret whsec_… --key KEY
                       [--clients 20] [--people 2000] [--versions 3] [--duplicates 0.1] [--stale 0.1] [--reorder 50]
                       [--read-share 0 (reads mixed into ingest)] [--read-count 20000 (read phase after ingest)] [--concurrency 64] [--rate 0 (full speed) | deliveries/s]
                       [--seed 1] [--tag rHHmmss] [--output result.json] [--no-check] [--hook 'CMD' (run as 'CMD start' / 'CMD end' around ingest)]
-                      [--interval 0 (seconds between 'interval <elapsed s> <acks/s> <p99 ms>' lines on stderr)] [--interleave]
+                      [--interval 0 (seconds between 'interval <elapsed s> <acks/s> <p99 ms>' lines on stderr)] [--interleave] [--start-when URL (wait until it answers 2xx, then start)]
+                      [--windows (per second of the schedule: acks, errors, p99 ack, in the result file)]
         """;
 
     public static Options Parse(string[] args)
@@ -70,6 +77,8 @@ internal sealed class Options
                 case "--hook": o.Hook = Next(); break;
                 case "--interval": o.Interval = (int)Number(); break;
                 case "--interleave": o.Interleave = true; break;
+                case "--start-when": o.StartWhen = new Uri(Next()); break;
+                case "--windows": o.Windows = true; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }

@@ -23,7 +23,11 @@ internal sealed record RunResult(
     string? FirstError,
     int WorkersChecked,
     int Mismatches,
-    double TargetRate);
+    double TargetRate,
+    IReadOnlyList<Window>? Windows);
+
+/// <summary>One second of the schedule (<c>--windows</c>): the deliveries due in it, answered 200 or not, and their p99 ack.</summary>
+internal sealed record Window(int Second, int Acks, int Errors, double P99);
 
 internal sealed record Percentiles(double P50, double P90, double P99, double Max)
 {
@@ -53,6 +57,9 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
     private readonly ConcurrentBag<double> _readLatency = [];
     private ConcurrentBag<double> _intervalAcks = [];
     private readonly ConcurrentDictionary<string, int> _outcomes = new();
+    private readonly ConcurrentBag<(long Scheduled, double Latency)> _timeline = [];
+    private readonly ConcurrentBag<long> _failedAt = [];
+    private long _started;
     private int _errors;
     private string? _firstError;
 
@@ -73,7 +80,9 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
             }
         }
 
+        await WaitForStartAsync();
         await HookAsync("start");
+        _started = Stopwatch.GetTimestamp();
         var clock = Stopwatch.StartNew();
         using var reporting = new CancellationTokenSource();
         var reporter = options.Interval > 0 ? ReportIntervalsAsync(clock, reporting.Token) : Task.CompletedTask;
@@ -123,7 +132,20 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
             options.Name, workload.Deliveries.Count, _readLatency.Count, seconds,
             _ackLatency.Count / seconds, readSeconds > 0 ? _readLatency.Count / readSeconds : 0,
             Percentiles.Of([.. _ackLatency]), Percentiles.Of([.. _readLatency]),
-            new Dictionary<string, int>(_outcomes), _errors, _firstError, checkedWorkers, mismatches, options.Rate);
+            new Dictionary<string, int>(_outcomes), _errors, _firstError, checkedWorkers, mismatches, options.Rate,
+            options.Windows ? Windows() : null);
+    }
+
+    /// <summary>Per second of the schedule: a stalled second shows its deliveries' whole wait, in the second they were due.</summary>
+    private List<Window> Windows()
+    {
+        int SecondOf(long scheduled) => (int)Stopwatch.GetElapsedTime(_started, scheduled).TotalSeconds;
+        var errors = _failedAt.GroupBy(SecondOf).ToDictionary(g => g.Key, g => g.Count());
+        var acks = _timeline.GroupBy(t => SecondOf(t.Scheduled)).ToDictionary(g => g.Key, g => g.Select(t => t.Latency).ToList());
+        var last = acks.Keys.Concat(errors.Keys).DefaultIfEmpty(-1).Max();
+        return [.. Enumerable.Range(0, last + 1).Select(second => acks.TryGetValue(second, out var latencies)
+            ? new Window(second, latencies.Count, errors.GetValueOrDefault(second), Percentiles.Of(latencies).P99)
+            : new Window(second, 0, errors.GetValueOrDefault(second), 0))];
     }
 
     /// <summary>Every <c>--interval</c> seconds, the acks of that interval: their rate and p99 (for soak curves).</summary>
@@ -144,6 +166,42 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         catch (OperationCanceledException)
         {
             // ingest is over
+        }
+    }
+
+    /// <summary>
+    /// With <c>--start-when</c>, polls that URL (through the client the run uses, so its own connection code is warm)
+    /// until it answers 2xx: the load starts when a starting server says it is ready, as Kubernetes routes to a pod.
+    /// </summary>
+    private async Task WaitForStartAsync()
+    {
+        if (options.StartWhen is not { } url)
+        {
+            return;
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var response = await _http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+            {
+                throw new TimeoutException($"{url} did not answer 2xx within 3 minutes");
+            }
+
+            await Task.Delay(50);
         }
     }
 
@@ -211,6 +269,11 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
+            if (operation.Delivery is not null)
+            {
+                _failedAt.Add(scheduled);
+            }
+
             Fail(ex.GetType().Name + ": " + ex.Message);
         }
     }
@@ -227,12 +290,18 @@ internal sealed class Runner(Options options, Workload workload) : IDisposable
         var body = await response.Content.ReadAsByteArrayAsync();
         if (response.StatusCode != HttpStatusCode.OK)
         {
+            _failedAt.Add(scheduled);
             Fail($"delivery {delivery.Id}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
             return;
         }
 
         var latency = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
         _ackLatency.Add(latency);
+        if (options.Windows)
+        {
+            _timeline.Add((scheduled, latency));
+        }
+
         if (options.Interval > 0)
         {
             Volatile.Read(ref _intervalAcks).Add(latency);
