@@ -146,7 +146,7 @@ public static class GatewayApp
 
         app.MapListoMetrics().OnListener(Listener.Internal);
         app.MapOpenApi(QueryApiDocument.Path).OnListener(Listener.Internal);
-        app.MapDashboard(app.Services.GetRequiredService<IOptions<DashboardLoginOptions>>().Value.Enabled);
+        app.MapDashboard(DashboardSwitch.IsOn(app.Configuration));
         return app;
     }
 

@@ -13,7 +13,7 @@ namespace Listo.Orleans.Hosting;
 /// <summary>The silo configuration every role uses.</summary>
 public static class ListoSilo
 {
-    /// <summary>Configures a silo of the cluster: its storage (<see cref="ListoStorage.AddListoStorage"/>, which decides the mode), clustering for that mode, memory bounds, the dashboard.</summary>
+    /// <summary>Configures a silo of the cluster: its storage (<see cref="ListoStorage.AddListoStorage"/>, which decides the mode), clustering for that mode, memory bounds, the dashboard when it is on (<see cref="DashboardSwitch"/>).</summary>
     public static ISiloBuilder ConfigureListoSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -47,15 +47,19 @@ public static class ListoSilo
             });
         }
 
-        // Every silo feeds the dashboard (the gateway serves its UI), and grain calls carry the trace of the
-        // HTTP request that caused them.
+        // Every silo feeds the dashboard when it is on (the gateway serves its UI), and grain calls carry the trace
+        // of the HTTP request that caused them.
         if (!string.IsNullOrWhiteSpace(options.SiloName))
         {
             silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
         }
 
         silo.AddListoMemoryBounds();
-        silo.AddDashboard();
+        if (DashboardSwitch.IsOn(configuration))
+        {
+            silo.AddDashboard();
+        }
+
         silo.AddActivityPropagation();
         silo.Services.AddKeyedSingleton<TimeProvider>(global::Orleans.Runtime.TimeProviderNames.Membership, new SiloStartClock());
         return silo;

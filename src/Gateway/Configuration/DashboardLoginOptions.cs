@@ -11,7 +11,4 @@ public sealed class DashboardLoginOptions
     public const string Section = "Dashboard";
 
     public List<DashboardUser> Users { get; set; } = [];
-
-    /// <summary>True when at least one login is configured, so the dashboard is served.</summary>
-    public bool Enabled => Users.Any(u => !string.IsNullOrEmpty(u.Name) || !string.IsNullOrEmpty(u.Secret));
 }
