@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -66,6 +67,7 @@ public static class ListoOperations
             metrics.AddMeter(MeterName, OrleansMeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
+                .AddView(instrument => IsPerCallDetail(instrument) ? MetricStreamConfiguration.Drop : null)
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0); // every scrape is fresh
             if (otlp is not null)
             {
@@ -83,6 +85,29 @@ public static class ListoOperations
                 .AddOtlpExporter(o => o.Endpoint = otlp));
         }
     }
+
+    /// <summary>
+    /// Instruments recorded on every message, lookup or buffer that no alert, runbook or dashboard reads, and whose
+    /// recording cost about 3% of the gateway's CPU per delivery (docs/performance.md, "What a delivery pays for
+    /// telemetry"): Orleans' per-message counters and header-size histograms, its directory lookup and registration
+    /// counters, ASP.NET Core's routing attempts and its memory-pool rent/return counters. Dropped, nothing listens to
+    /// them and Orleans and ASP.NET Core skip recording. Kept: request and grain-call latency, activations, the
+    /// directory's and ring's sizes, storage latency, the runtime's and the project's own.
+    /// </summary>
+    internal static bool IsPerCallDetail(Instrument instrument)
+    {
+        var name = instrument.Name;
+        return instrument.Meter.Name switch
+        {
+            OrleansMeterName => PerCallOrleansPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)),
+            "Microsoft.AspNetCore.MemoryPool" => true,
+            "Microsoft.AspNetCore.Routing" => name == "aspnetcore.routing.match_attempts",
+            _ => false,
+        };
+    }
+
+    private static readonly string[] PerCallOrleansPrefixes =
+        ["orleans-messaging-processing-", "orleans-messaging-sent-", "orleans-messaging-received-", "orleans-directory-lookups-", "orleans-directory-registrations"];
 
     /// <summary>Maps <c>/health/*</c> and <c>/metrics</c>; returns the metrics endpoint, internal in every role.</summary>
     public static IEndpointConventionBuilder MapListoMetrics(this IEndpointRouteBuilder app) => app.MapPrometheusScrapingEndpoint(MetricsPath);

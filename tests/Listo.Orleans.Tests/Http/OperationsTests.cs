@@ -40,6 +40,14 @@ public sealed partial class OperationsTests(GatewayFixture gateway) : IClassFixt
         Assert.Contains("\norleans_", text, StringComparison.Ordinal);
         Assert.Contains("\nhttp_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("\ndotnet_gc_", text, StringComparison.Ordinal);
+        Assert.Contains("\norleans_catalog_activations", text, StringComparison.Ordinal);
+        Assert.Contains("\norleans_app_requests_latency", text, StringComparison.Ordinal);
+
+        // Per-message and per-buffer detail is not recorded (ListoOperations.IsPerCallDetail).
+        Assert.DoesNotContain("\norleans_messaging_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\norleans_directory_lookups_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\naspnetcore_memory_pool_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\naspnetcore_routing_match_attempts", text, StringComparison.Ordinal);
     }
 
     [Fact]
