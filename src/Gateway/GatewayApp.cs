@@ -62,6 +62,7 @@ public static class GatewayApp
         services.AddValidatedOptions<QueryApiOptions, QueryApiOptionsValidator>(QueryApiOptions.Section);
         services.AddValidatedOptions<DashboardLoginOptions, DashboardLoginOptionsValidator>(DashboardLoginOptions.Section);
         services.AddSingleton<DashboardLogin>();
+        services.AddSingleton<IWarmUpStep, DeliveryWarmUp>();
         services.AddSingleton(sp =>
         {
             var webhooks = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;

@@ -11,14 +11,16 @@ public static class ListoHealth
     /// <summary>The liveness path: the process answers.</summary>
     public const string LivePath = "/health/live";
 
-    /// <summary>The readiness path: silo Active, storage reachable, not shutting down.</summary>
+    /// <summary>The readiness path: silo Active, warmed up, storage reachable, not shutting down.</summary>
     public const string ReadyPath = "/health/ready";
 
     private const string ReadyTag = "ready";
 
-    /// <summary>Registers the readiness check.</summary>
+    /// <summary>Registers the readiness check and the warm-up it waits for (steps: <see cref="IWarmUpStep"/> services).</summary>
     public static IServiceCollection AddListoHealth(this IServiceCollection services)
     {
+        services.AddSingleton<StartupWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<StartupWarmUp>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-storage", tags: [ReadyTag]);
         return services;
     }

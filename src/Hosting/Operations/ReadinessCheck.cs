@@ -5,12 +5,13 @@ using Microsoft.Extensions.Hosting;
 namespace Listo.Orleans.Hosting.Operations;
 
 /// <summary>
-/// Ready means: shutdown has not begun, this silo is Active in the cluster, and storage answered in time.
+/// Ready means: shutdown has not begun, this silo is Active in the cluster, its warm-up is over, and storage answered in time.
 /// </summary>
 internal sealed class ReadinessCheck(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     IStorageProbe storage,
+    StartupWarmUp warmUp,
     IHostApplicationLifetime lifetime) : IHealthCheck
 {
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
@@ -26,6 +27,11 @@ internal sealed class ReadinessCheck(
         if (status != SiloStatus.Active)
         {
             return HealthCheckResult.Unhealthy($"Silo {silo.SiloAddress} is {status}, not Active in the cluster.");
+        }
+
+        if (!warmUp.IsDone)
+        {
+            return HealthCheckResult.Unhealthy("Warming up: the delivery path is being compiled and its storage statements prepared.");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
