@@ -9,6 +9,7 @@
 #   STREAM=steady ROUNDS=1 bench/coldstart.sh
 #   RATE=1200 bench/coldstart.sh              a given rate instead of half the peak measured first
 #   LISTO_ROOT=/path/to/checkout bench/coldstart.sh   publish and measure another build (e.g. main before a change)
+#   EXTRA_ENV="DOTNET_TieredCompilation=0" bench/coldstart.sh   the gateway with more environment (an experiment)
 #   REUSE_PUBLISHED=1 bench/coldstart.sh     measure what the last run published again (publishing takes minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +39,7 @@ listo_env=(DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production DOTNE
   ConnectionStrings__Listo="${server/Database=listo/Database=coldstart_listo};Maximum Pool Size=64"
   Orleans__ServiceId=listo Orleans__ClusterId=listo Orleans__SiloPort=11611 Orleans__GatewayPort=30611
   Telemetry__ShutdownDelaySeconds=0 Webhooks__Secrets__0="$secret" QueryApi__Keys__0="$key"
-  Gateway__IngressUrl=http://127.0.0.1:7380 Gateway__InternalUrl=http://127.0.0.1:7381)
+  Gateway__IngressUrl=http://127.0.0.1:7380 Gateway__InternalUrl=http://127.0.0.1:7381 ${EXTRA_ENV:-})
 env "${listo_env[@]}" dotnet "$published/silo/Listo.Orleans.Silo.dll" migrate >/dev/null
 loadgen=(env DOTNET_TieredCompilation=0 dotnet bench/LoadGen/bin/Release/net10.0/listo-loadgen.dll
   --ingress http://127.0.0.1:7380 --reads http://127.0.0.1:7381 --secret "$secret" --key "$key" $(stream_args "$STREAM")
