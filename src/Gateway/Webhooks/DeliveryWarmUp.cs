@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Listo.Orleans.Deliveries;
 using Listo.Orleans.Grains;
 using Listo.Orleans.Hosting.Operations;
@@ -38,11 +40,12 @@ internal sealed class DeliveryWarmUp(IGrainFactory grains, TimeProvider time) : 
         for (var round = 0; round < Rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var body in bodies)
+            var seconds = time.GetUtcNow().ToUnixTimeSeconds();
+            var timestamp = seconds.ToString(CultureInfo.InvariantCulture);
+            foreach (var (id, body) in bodies)
             {
-                var id = "msg_warmup" + round.ToString(CultureInfo.InvariantCulture);
-                var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-                var signature = WebhookSigner.Sign(secret, id, long.Parse(timestamp, CultureInfo.InvariantCulture), body.Span);
+                // Listo's webhook-id is the envelope's own id; the parser refuses one that differs.
+                var signature = WebhookSigner.Sign(secret, id, seconds, body.Span);
                 if (!verifier.Verify(id, timestamp, signature, body.Span).IsAuthentic
                     || ListoEnvelope.Parse(body, id) is not (ParsedDelivery.Worker or ParsedDelivery.Client))
                 {
@@ -66,21 +69,27 @@ internal sealed class DeliveryWarmUp(IGrainFactory grains, TimeProvider time) : 
         await Task.WhenAll(reads).WaitAsync(cancellationToken);
     }
 
-    /// <summary>The samples as Listo sends them, plus a <c>worker.onboarded</c> made from the update.</summary>
-    private static List<ReadOnlyMemory<byte>> Bodies()
+    /// <summary>The samples as Listo sends them, each with its envelope id, plus a <c>worker.onboarded</c> made from the update.</summary>
+    private static List<(string Id, ReadOnlyMemory<byte> Body)> Bodies()
     {
-        var bodies = new List<ReadOnlyMemory<byte>>();
+        var bodies = new List<(string Id, ReadOnlyMemory<byte> Body)>();
         foreach (var name in Samples)
         {
             using var stream = typeof(DeliveryWarmUp).Assembly.GetManifestResourceStream("samples." + name)
                 ?? throw new InvalidOperationException($"The sample {name} is not embedded in the gateway.");
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            bodies.Add(copy.ToArray());
+            bodies.Add(WithId(copy.ToArray()));
         }
 
-        var onboarded = System.Text.Encoding.UTF8.GetString(bodies[^1].Span).Replace("\"worker.updated\"", "\"worker.onboarded\"", StringComparison.Ordinal);
-        bodies.Add(System.Text.Encoding.UTF8.GetBytes(onboarded));
+        var onboarded = Encoding.UTF8.GetString(bodies[^1].Body.Span).Replace("\"worker.updated\"", "\"worker.onboarded\"", StringComparison.Ordinal);
+        bodies.Add(WithId(Encoding.UTF8.GetBytes(onboarded)));
         return bodies;
+    }
+
+    private static (string Id, ReadOnlyMemory<byte> Body) WithId(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return (document.RootElement.GetProperty("id").GetString()!, body);
     }
 }

@@ -26,6 +26,10 @@ public static class ListoOperations
     /// <summary>The Prometheus scrape path.</summary>
     public const string MetricsPath = "/metrics";
 
+    // The Orleans instruments recorded per message, lookup or registration (IsPerCallDetail).
+    private static readonly string[] PerCallOrleansPrefixes =
+        ["orleans-messaging-processing-", "orleans-messaging-sent-", "orleans-messaging-received-", "orleans-directory-lookups-", "orleans-directory-registrations"];
+
     private static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     /// <summary>Adds logging, health, telemetry and the drain to a host of role <paramref name="role"/>.</summary>
@@ -105,9 +109,6 @@ public static class ListoOperations
             _ => false,
         };
     }
-
-    private static readonly string[] PerCallOrleansPrefixes =
-        ["orleans-messaging-processing-", "orleans-messaging-sent-", "orleans-messaging-received-", "orleans-directory-lookups-", "orleans-directory-registrations"];
 
     /// <summary>Maps <c>/health/*</c> and <c>/metrics</c>; returns the metrics endpoint, internal in every role.</summary>
     public static IEndpointConventionBuilder MapListoMetrics(this IEndpointRouteBuilder app) => app.MapPrometheusScrapingEndpoint(MetricsPath);

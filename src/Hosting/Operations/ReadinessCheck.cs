@@ -31,7 +31,7 @@ internal sealed class ReadinessCheck(
 
         if (!warmUp.IsDone)
         {
-            return HealthCheckResult.Unhealthy("Warming up: the delivery path is being compiled and its storage statements prepared.");
+            return HealthCheckResult.Unhealthy("Warming up (StartupWarmUp): not taking traffic until its steps are over.");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

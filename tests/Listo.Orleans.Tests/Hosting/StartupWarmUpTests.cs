@@ -12,15 +12,18 @@ public sealed class StartupWarmUpTests
     [Fact]
     public async Task IsDone_OnlyOnceTheHostHasStarted_AndEveryStepHasFinished()
     {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource();
         using var lifetime = new Lifetime();
-        using var warmUp = new StartupWarmUp([new Step("held", _ => gate.Task)], lifetime, NullLogger<StartupWarmUp>.Instance);
+        using var warmUp = new StartupWarmUp(
+            [new Step("held", _ => { entered.SetResult(); return gate.Task; })], lifetime, NullLogger<StartupWarmUp>.Instance);
         await warmUp.StartAsync(CancellationToken.None);
 
+        Assert.False(entered.Task.IsCompleted); // nothing runs before the host has started
         Assert.False(warmUp.IsDone);
         lifetime.Start();
-        await Task.Delay(100);
-        Assert.False(warmUp.IsDone);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(warmUp.IsDone); // the step is running: not ready yet
 
         gate.SetResult();
         await warmUp.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,6 +1,9 @@
 using System.Net;
 using Listo.Orleans.Gateway.Webhooks;
+using Listo.Orleans.Hosting.Operations;
 using Listo.Orleans.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Listo.Orleans.Tests.Http;
 
@@ -9,7 +12,7 @@ namespace Listo.Orleans.Tests.Http;
 /// warm-up leaves nothing a user can see: no change, no journal entry, no entity under its reserved keys.
 /// </summary>
 [Trait(Category.Key, Category.Cluster)]
-public sealed class WarmUpTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+public sealed class WarmUpTests(WarmUpTests.Fixture gateway) : IClassFixture<WarmUpTests.Fixture>
 {
     [Fact]
     public async Task AFreshGateway_TurnsReadyAfterItsWarmUp_WhichLeftNothingBehind()
@@ -22,6 +25,10 @@ public sealed class WarmUpTests(GatewayFixture gateway) : IClassFixture<GatewayF
         }
 
         Assert.Equal(HttpStatusCode.OK, ready);
+
+        // Every step ran to its end: a step that throws is logged and skipped, and the pod turns ready cold.
+        Assert.Contains(gateway.Logs.Lines, l => l.Contains("Warmed up in", StringComparison.Ordinal));
+        Assert.DoesNotContain(gateway.Logs.Lines, l => l.Contains("failed or ran out of time", StringComparison.Ordinal));
         var (changesStatus, changes) = await gateway.GetAsync("/v1/changes?limit=100");
         Assert.Equal(HttpStatusCode.OK, changesStatus);
         Assert.Empty(changes.GetProperty("changes").EnumerateArray());
@@ -33,5 +40,17 @@ public sealed class WarmUpTests(GatewayFixture gateway) : IClassFixture<GatewayF
         var reserved = Uri.EscapeDataString(DeliveryWarmUp.ReservedId);
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.GetAsync($"/v1/clients/{reserved}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.GetAsync($"/v1/people/{reserved}%200")).Status);
+    }
+
+    /// <summary>The gateway with its warm-up's log lines kept.</summary>
+    public sealed class Fixture : GatewayFixture
+    {
+        public CapturedLogs Logs { get; } = new();
+
+        protected override void ConfigureServices(IServiceCollection services)
+        {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            services.Configure<LoggerFilterOptions>(filters => filters.AddFilter<CapturedLogs>(typeof(StartupWarmUp).FullName, LogLevel.Trace));
+        }
     }
 }
